@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Blob validation and the property readers every dt*.c file shares. */
+#include <string.h>
+#include "dt_internal.h"
+
+/*
+ * libfdt trusts the header's totalsize for every later bounds check, so a blob that
+ * claims more bytes than the caller has must be refused here, before any walk.
+ */
+int dt_check_blob(const void *fdt, size_t size)
+{
+	int err;
+
+	if (!fdt || size < sizeof(struct fdt_header))
+		return -FDT_ERR_TRUNCATED;
+	err = fdt_check_header(fdt);
+	if (err)
+		return err;
+	if (fdt_totalsize(fdt) > size)
+		return -FDT_ERR_TRUNCATED;
+	return 0;
+}
+
+/* Whether @name is a string property equal to @value. */
+bool dt_prop_is(const void *fdt, int node, const char *name, const char *value)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, name, &len);
+	size_t n = strlen(value) + 1;
+
+	return s && len >= 0 && (size_t)len == n && !memcmp(s, value, n);
+}
+
+/* No status means okay; "ok" is the older spelling some trees still carry. */
+bool dt_node_okay(const void *fdt, int node)
+{
+	if (!fdt_getprop(fdt, node, "status", NULL))
+		return true;
+	return dt_prop_is(fdt, node, "status", "okay") ||
+	       dt_prop_is(fdt, node, "status", "ok");
+}
+
+/* A 1- or 2-cell big-endian number; callers bound @n to 1..2. */
+uint64_t dt_cells(const fdt32_t *p, uint32_t n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = (v << 32) | fdt32_ld(p++);
+	return v;
+}
+
+/* Records why dt_check_blob() refused the blob, in the words a user can act on. */
+void dt_blob_error(struct dt_ctx *c, size_t size, int err)
+{
+	if (err == -FDT_ERR_TRUNCATED && c->fdt && size >= sizeof(struct fdt_header))
+		dt_error(c, -1, HGEI_DT_NO_HART, -HGEI_EBADF,
+			 "truncated blob: header says %u bytes, %lu given",
+			 (unsigned)fdt_totalsize(c->fdt), (unsigned long)size);
+	else
+		dt_error(c, -1, HGEI_DT_NO_HART, -HGEI_EBADF,
+			 "not a devicetree blob: %s", fdt_strerror(err));
+}
