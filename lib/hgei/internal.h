@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Helpers shared by the lib/hgei files; not part of the API. */
+#ifndef HGEI_INTERNAL_H
+#define HGEI_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "hgei.h"
+#include "hgei_port.h"
+
+/* owners[g] of a line taken away by hgei_hart_offline(): not NULL, so a racing
+ * allocator's CAS(NULL -> owner) fails, and not an owner, so nobody can free it. */
+#define HGEI_REVOKED		((void *)(uintptr_t)1)
+
+static inline bool hgei_is_owner(const void *p)
+{
+	return (uintptr_t)p > (uintptr_t)HGEI_REVOKED;
+}
+
+static inline uint64_t hgei_line_bit(unsigned line)
+{
+	return 1ULL << line;
+}
+
+/* Line 0 and anything above HGEI_MAX_LINES in one unsigned compare. */
+static inline bool hgei_line_bad(unsigned line)
+{
+	return line - 1 >= HGEI_MAX_LINES;
+}
+
+/*
+ * Index of the single set bit of @bit. GCC 12 turns __builtin_ctzl into a call to
+ * libgcc's __ctzdi2 (about 60 instructions) unless Zbb provides ctz, so without Zbb
+ * multiply by a de Bruijn sequence: its top six bits differ for each power of two.
+ */
+extern const uint8_t hgei_debruijn_index[64];
+#define HGEI_DEBRUIJN64		0x022fdd63cc95386dULL
+
+static inline unsigned hgei_bit_index(uint64_t bit)
+{
+#ifdef __riscv_zbb
+	return (unsigned)__builtin_ctzll(bit);
+#else
+	return hgei_debruijn_index[(bit * HGEI_DEBRUIJN64) >> 58];
+#endif
+}
+
+/* Count of trailing zeros of @x (not 0). */
+static inline unsigned hgei_ctz(uint64_t x)
+{
+	return hgei_bit_index(x & -x);
+}
+
+/*
+ * A counter only the owning hart updates: a plain load and store (no AMO); atomic
+ * only so that hgei_hart_counters() on another hart reads whole values.
+ */
+static inline void hgei_local_add(_Atomic uint64_t *c, uint64_t n)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+			      memory_order_relaxed);
+}
+
+/*
+ * Every hgei_alloc()/hgei_free() call is counted as begun here and as ended by one of
+ * ctr_allocs/ctr_alloc_failures/ctr_frees/ctr_free_failures (release), so that
+ * hgei_hart_offline() can wait until no call is in progress. seq_cst: with offline's
+ * seq_cst exchanges of free/owners and its seq_cst load of calls, either offline sees
+ * this call begun (and waits for it) or the call's seq_cst RMWs on free/owners come
+ * after offline's in the single total order (and see the hart emptied).
+ */
+static inline void hgei_call_begin(struct hgei_hart *h)
+{
+	atomic_fetch_add_explicit(&h->calls, 1, memory_order_seq_cst);
+}
+
+/* Release: the call's writes to free/owners/want happen before offline's acquire
+ * read of this counter. Also a statistic; no other data is published through it. */
+static inline void hgei_call_end(_Atomic uint64_t *ctr)
+{
+	atomic_fetch_add_explicit(ctr, 1, memory_order_release);
+}
+
+#endif
