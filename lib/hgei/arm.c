@@ -15,11 +15,12 @@ static bool owned_by(struct hgei_hart *h, unsigned line, void *owner)
 
 int hgei_arm(struct hgei_hart *h, unsigned line, void *owner)
 {
-	uint64_t bit = hgei_line_bit(line);
+	uint64_t bit;
 	uint32_t hartid;
 
 	if (!owned_by(h, line, owner))
 		return -HGEI_EINVAL;
+	bit = hgei_line_bit(line);
 
 	/*
 	 * want before hgeie. An SGEI taken between the two finds the line not yet in
@@ -38,10 +39,11 @@ int hgei_arm(struct hgei_hart *h, unsigned line, void *owner)
 
 int hgei_disarm(struct hgei_hart *h, unsigned line, void *owner)
 {
-	uint64_t bit = hgei_line_bit(line);
+	uint64_t bit;
 
 	if (!owned_by(h, line, owner))
 		return -HGEI_EINVAL;
+	bit = hgei_line_bit(line);
 
 	/* Relaxed: an SGEI that still sees the bit wakes the owner once more, which an
 	 * arm racing with its own disarm must accept anyway. */
