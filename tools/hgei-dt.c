@@ -47,11 +47,20 @@ static char *read_blob(const char *path, size_t *size)
 	return buf;
 }
 
-static const char *node_path(const void *fdt, int node, char *buf, int len)
+/* Every hart of a node asks for the same path, and fdt_get_path() is linear: cache one. */
+static const char *node_path(const void *fdt, int node)
 {
-	if (node < 0 || fdt_get_path(fdt, node, buf, len))
-		snprintf(buf, (size_t)len, "<offset %d>", node);
-	return buf;
+	static char path[512];
+	static int cached = -1;
+
+	if (node >= 0 && node == cached)
+		return path;
+	cached = -1;
+	if (node < 0 || fdt_get_path(fdt, node, path, sizeof(path)))
+		snprintf(path, sizeof(path), "<offset %d>", node);
+	else
+		cached = node;
+	return path;
 }
 
 /* JSON string; bytes outside printable ASCII are escaped so output always parses. */
@@ -73,7 +82,6 @@ static void json_str(const char *s)
 
 static void print_json(const void *fdt, const struct hgei_dt_table *t)
 {
-	char path[512];
 	uint32_t i;
 
 	printf("{\"harts\":[");
@@ -81,7 +89,7 @@ static void print_json(const void *fdt, const struct hgei_dt_table *t)
 		const struct hgei_dt_hart *h = &t->harts[i];
 
 		printf("%s{\"hartid\":%u,\"node\":", i ? "," : "", h->hartid);
-		json_str(node_path(fdt, h->node, path, sizeof(path)));
+		json_str(node_path(fdt, h->node));
 		printf(",\"group\":%u,\"index\":%u,\"slot_pa\":\"0x%llx\",\"dt_guest_files\":%u}",
 		       h->group, h->index, (unsigned long long)h->slot_pa, h->dt_guest_files);
 	}
@@ -93,7 +101,7 @@ static void print_json(const void *fdt, const struct hgei_dt_table *t)
 		if (e->node < 0)
 			printf("null");
 		else
-			json_str(node_path(fdt, e->node, path, sizeof(path)));
+			json_str(node_path(fdt, e->node));
 		if (e->hartid == HGEI_DT_NO_HART)
 			printf(",\"hartid\":null,\"message\":");
 		else
@@ -109,14 +117,13 @@ static void print_json(const void *fdt, const struct hgei_dt_table *t)
 
 static void print_text(const void *fdt, const struct hgei_dt_table *t)
 {
-	char path[512];
 	uint32_t i;
 
 	for (i = 0; i < t->nr_harts; i++) {
 		const struct hgei_dt_hart *h = &t->harts[i];
 
 		printf("hart %u: %s index %u group %u slot 0x%llx guest-files %u (raw %u, guest-index-bits %u)",
-		       h->hartid, node_path(fdt, h->node, path, sizeof(path)), h->index,
+		       h->hartid, node_path(fdt, h->node), h->index,
 		       h->group, (unsigned long long)h->slot_pa, h->dt_guest_files,
 		       h->raw_guest_files, h->guest_index_bits);
 		if (h->err)
@@ -127,7 +134,7 @@ static void print_text(const void *fdt, const struct hgei_dt_table *t)
 		const struct hgei_dt_error *e = &t->errors[i];
 
 		fprintf(stderr, "hgei-dt: %s: ", e->node < 0 ? "blob" :
-			node_path(fdt, e->node, path, sizeof(path)));
+			node_path(fdt, e->node));
 		if (e->hartid != HGEI_DT_NO_HART)
 			fprintf(stderr, "hart %u: ", e->hartid);
 		fprintf(stderr, "%s (%s)\n", e->message, hgei_strerror(e->code));

@@ -6,11 +6,13 @@
  */
 #include "dt_internal.h"
 
-/* Returns 0 with @out read, 1 when absent (@out = @dflt), or a reported error. */
+/* Returns 0 with @out read, 1 when absent (@out = @dflt), or a reported error
+ * (@out untouched). */
 static int dt_imsic_u32(struct dt_ctx *c, const struct dt_imsic *m, const char *name,
 			uint32_t dflt, uint32_t min, uint32_t max, uint32_t *out)
 {
 	const fdt32_t *p;
+	uint32_t v;
 	int len;
 
 	p = fdt_getprop(c->fdt, m->node, name, &len);
@@ -23,12 +25,13 @@ static int dt_imsic_u32(struct dt_ctx *c, const struct dt_imsic *m, const char *
 			 "%s has %d bytes, expected 4", name, len);
 		return -HGEI_EINVAL;
 	}
-	*out = fdt32_ld(p);
-	if (*out < min || *out > max) {
+	v = fdt32_ld(p);
+	if (v < min || v > max) {
 		dt_error(c, m->node, HGEI_DT_NO_HART, -HGEI_ERANGE,
-			 "%s %u out of range %u..%u", name, *out, min, max);
+			 "%s %u out of range %u..%u", name, v, min, max);
 		return -HGEI_ERANGE;
 	}
+	*out = v;
 	return 0;
 }
 
