@@ -13,11 +13,17 @@ int dt_check_blob(const void *fdt, size_t size)
 
 	if (!fdt || size < sizeof(struct fdt_header))
 		return -FDT_ERR_TRUNCATED;
+	/* The spec's alignment; libfdt reads the header through a struct pointer. */
+	if ((uintptr_t)fdt & 7)
+		return -FDT_ERR_ALIGNMENT;
 	err = fdt_check_header(fdt);
 	if (err)
 		return err;
 	if (fdt_totalsize(fdt) > size)
 		return -FDT_ERR_TRUNCATED;
+	/* libfdt loads tags as aligned words: a corrupt offset must not misalign them. */
+	if ((fdt_off_dt_struct(fdt) & 3) || (fdt_off_mem_rsvmap(fdt) & 7))
+		return -FDT_ERR_BADSTRUCTURE;
 	return 0;
 }
 
@@ -53,7 +59,10 @@ uint64_t dt_cells(const fdt32_t *p, uint32_t n)
 /* Records why dt_check_blob() refused the blob, in the words a user can act on. */
 void dt_blob_error(struct dt_ctx *c, size_t size, int err)
 {
-	if (err == -FDT_ERR_TRUNCATED && c->fdt && size >= sizeof(struct fdt_header))
+	if (err == -FDT_ERR_ALIGNMENT)
+		dt_error(c, -1, HGEI_DT_NO_HART, -HGEI_EBADF,
+			 "blob address not 8-byte aligned");
+	else if (err == -FDT_ERR_TRUNCATED && c->fdt && size >= sizeof(struct fdt_header))
 		dt_error(c, -1, HGEI_DT_NO_HART, -HGEI_EBADF,
 			 "truncated blob: header says %u bytes, %lu given",
 			 (unsigned)fdt_totalsize(c->fdt), (unsigned long)size);
