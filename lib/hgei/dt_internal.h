@@ -13,7 +13,7 @@
 #define DT_IRQ_S_EXT		9
 #define DT_IRQ_M_EXT		11
 #define DT_MAX_GUEST_FILES	63	/* RV64 GEILEN */
-/* libfdt refuses deeper trees anyway; bounds the parent stack of the node walk. */
+/* Bounds the parent stack of the node walk; real trees are a few levels deep. */
 #define DT_MAX_DEPTH		32
 
 /** One discovery run: the blob, the caller's table and the first error seen. */
