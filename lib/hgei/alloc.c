@@ -30,7 +30,7 @@ int hgei_alloc(struct hgei_hart *h, void *owner, struct hgei_line *out)
 {
 	uint64_t free, bit;
 	void *none = NULL;
-	unsigned g;
+	unsigned long g;
 
 	hgei_call_begin(h);
 	if (!hgei_is_owner(owner))
@@ -63,9 +63,9 @@ int hgei_alloc(struct hgei_hart *h, void *owner, struct hgei_line *out)
 						     memory_order_relaxed))
 		return alloc_fail(h, out, -HGEI_ENODEV);
 
-	out->line = g;
-	out->hstatus_vgein = (uint64_t)g << HGEI_HSTATUS_VGEIN_SHIFT;
-	out->file_pa = h->slot_pa + (uint64_t)g * HGEI_GUEST_FILE_SIZE;
+	out->line = (unsigned)g;
+	out->hstatus_vgein = g << HGEI_HSTATUS_VGEIN_SHIFT;
+	out->file_pa = h->slot_pa + g * HGEI_GUEST_FILE_SIZE;
 	hgei_call_end(&h->ctr_allocs);
 	return 0;
 }

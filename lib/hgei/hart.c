@@ -19,7 +19,7 @@ static unsigned probe_geilen(uint32_t hartid)
 	impl = hgei_arch_hgeie_read();
 	hgei_arch_hgeie_write(old);
 
-	geilen = hgei_ctz(~(impl >> 1));
+	geilen = (unsigned)hgei_ctz(~(impl >> 1));
 	if ((impl >> 1) >> geilen)
 		hgei_port_log("hgei: hart %u: hgeie readback %#llx has holes, GEILEN %u",
 			      hartid, (unsigned long long)impl, geilen);
@@ -86,7 +86,8 @@ static void wait_calls(struct hgei_hart *h)
 static unsigned revoke_lines(struct hgei_hart *h, uint64_t taken)
 {
 	uint32_t hartid = atomic_load_explicit(&h->hartid, memory_order_relaxed);
-	unsigned g, revoked = 0;
+	unsigned revoked = 0;
+	unsigned long g;
 	uint64_t bit;
 	void *owner;
 
@@ -103,7 +104,7 @@ static unsigned revoke_lines(struct hgei_hart *h, uint64_t taken)
 		if (!hgei_is_owner(owner))
 			continue;
 		if (h->ops->revoke)
-			h->ops->revoke(owner, hartid, g);
+			h->ops->revoke(owner, hartid, (unsigned)g);
 		revoked++;
 	}
 	return revoked;

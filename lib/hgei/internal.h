@@ -18,7 +18,7 @@ static inline bool hgei_is_owner(const void *p)
 	return (uintptr_t)p > (uintptr_t)HGEI_REVOKED;
 }
 
-static inline uint64_t hgei_line_bit(unsigned line)
+static inline uint64_t hgei_line_bit(unsigned long line)
 {
 	return 1ULL << line;
 }
@@ -37,17 +37,17 @@ static inline bool hgei_line_bad(unsigned line)
 extern const uint8_t hgei_debruijn_index[64];
 #define HGEI_DEBRUIJN64		0x022fdd63cc95386dULL
 
-static inline unsigned hgei_bit_index(uint64_t bit)
+static inline unsigned long hgei_bit_index(uint64_t bit)
 {
 #ifdef __riscv_zbb
-	return (unsigned)__builtin_ctzll(bit);
+	return (unsigned long)__builtin_ctzll(bit);
 #else
 	return hgei_debruijn_index[(bit * HGEI_DEBRUIJN64) >> 58];
 #endif
 }
 
 /* Count of trailing zeros of @x (not 0). */
-static inline unsigned hgei_ctz(uint64_t x)
+static inline unsigned long hgei_ctz(uint64_t x)
 {
 	return hgei_bit_index(x & -x);
 }

@@ -2,9 +2,9 @@
 /* The SGEI handler: runs on the trapping hart, costs O(pending lines). */
 #include "internal.h"
 
-static unsigned count_bits(uint64_t x)
+static unsigned long count_bits(uint64_t x)
 {
-	unsigned n = 0;
+	unsigned long n = 0;
 
 	for (; x; x &= x - 1)
 		n++;
@@ -14,7 +14,7 @@ static unsigned count_bits(uint64_t x)
 unsigned hgei_handle_sgei(struct hgei_hart *h)
 {
 	uint64_t pending, fired, bit;
-	unsigned g, woken = 0, spurious;
+	unsigned long g, woken = 0, spurious;
 	void *owner;
 
 	/* hgeip stays high until the guest claims, so every pending line is masked. */
@@ -33,12 +33,14 @@ unsigned hgei_handle_sgei(struct hgei_hart *h)
 	for (; fired; fired ^= bit) {
 		bit = fired & -fired;
 		g = hgei_bit_index(bit);
-		/* Acquire: the owner object was published by the allocator's CAS. A line
-		 * freed since its arm reads NULL: nobody to wake. */
-		owner = atomic_load_explicit(&h->owners[g], memory_order_acquire);
+		/* Relaxed: the owner stored it before arming, so the acquire above
+		 * already orders it. A line freed since its arm reads NULL (or, if
+		 * re-allocated meanwhile, its new owner gets one spurious wake). */
+		owner = atomic_load_explicit(&h->owners[g], memory_order_relaxed);
 		if (hgei_is_owner(owner)) {
 			h->ops->wake(owner, atomic_load_explicit(&h->hartid,
-								 memory_order_relaxed), g);
+								 memory_order_relaxed),
+				    (unsigned)g);
 			woken++;
 		} else {
 			spurious++;
@@ -48,5 +50,5 @@ unsigned hgei_handle_sgei(struct hgei_hart *h)
 	hgei_local_add(&h->ctr_sgei_traps, 1);
 	hgei_local_add(&h->ctr_dispatches, woken);
 	hgei_local_add(&h->ctr_spurious, spurious);
-	return woken;
+	return (unsigned)woken;
 }
