@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The HS-mode runtime's internal interface: per-hart state, console, exit, heap. */
+#ifndef FW_H
+#define FW_H
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "hgei.h"
+#include "hgei_dt.h"
+
+enum fw_hart_state {
+	FW_HART_ABSENT = 0,	/* not started (disabled cpu or start failed) */
+	FW_HART_STARTING,
+	FW_HART_UP,
+	FW_HART_DONE,
+	FW_HART_FAILED,
+};
+
+/* One per cpu node; reached on its own hart through fw_self (TLS, via tp). */
+struct fw_hart {
+	/* entry.S reads these two at fixed offsets. */
+	uint64_t stack_top;
+	uint64_t tls;
+	uint32_t hartid;
+	uint32_t index;			/* position in fw_harts[] (sorted by hartid) */
+	_Atomic uint32_t state;		/* enum fw_hart_state; boot hart reads it */
+	long start_err;			/* SBI error of hart_start, 0 if it started */
+	const struct hgei_dt_hart *dt;	/* NULL when no S-level IMSIC names this hart */
+	int lines;			/* usable lines from hgei_hart_init, or -errno */
+	unsigned geilen;
+	struct hgei_hart hgei;
+};
+
+#define FW_STACK_SIZE	8192
+
+extern _Thread_local struct fw_hart *fw_self;
+extern struct fw_hart *fw_harts;	/* sorted by hartid; written by the boot hart only */
+extern uint32_t fw_nr_harts;
+extern uint32_t fw_boot_hartid;
+
+/* console.c: one call prints one whole line, so harts do not interleave mid-line. */
+void fw_console_init(void);
+void fw_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fw_vprintf(const char *fmt, va_list ap);
+
+/* exit.c */
+void fw_exit(int code) __attribute__((noreturn));
+void fw_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* heap.c: bump allocator, boot hart only, before the other harts start. */
+void fw_heap_init(const void *dtb);
+void *fw_heap_alloc(size_t size, size_t align);
+
+/* tls.c */
+size_t fw_tls_size(void);
+size_t fw_tls_align(void);
+void fw_tls_init(void *block);
+
+/* trap.S / trap.c */
+void fw_trap_vector(void);
+void fw_trap_init(void);
+
+/* boot.c / hart.c */
+void fw_boot_main(unsigned long hartid, const void *dtb) __attribute__((noreturn));
+void fw_hart_main(unsigned long hartid, struct fw_hart *self) __attribute__((noreturn));
+void fw_secondary_entry(void);
+struct fw_hart *fw_hart_by_id(uint32_t hartid);
+
+/* wait.c */
+extern uint64_t fw_timebase_hz;
+uint64_t fw_time(void);
+bool fw_wait_until(bool (*cond)(void *), void *arg, uint64_t deadline);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The SBI calls the HS-mode runtime makes; served by OpenSBI or by firmware/mmode. */
+#ifndef FW_SBI_H
+#define FW_SBI_H
+
+#include <stdint.h>
+
+#define SBI_EXT_LEGACY_PUTCHAR	0x01
+#define SBI_EXT_BASE		0x10
+#define SBI_EXT_TIME		0x54494D45
+#define SBI_EXT_IPI		0x735049
+#define SBI_EXT_HSM		0x48534D
+#define SBI_EXT_SRST		0x53525354
+#define SBI_EXT_DBCN		0x4442434E
+
+#define SBI_HSM_STARTED		0
+#define SBI_HSM_STOPPED		1
+#define SBI_HSM_START_PENDING	2
+
+struct sbiret {
+	long error;
+	long value;
+};
+
+struct sbiret sbi_ecall(unsigned long eid, unsigned long fid, unsigned long a0,
+			unsigned long a1, unsigned long a2);
+
+long sbi_probe(unsigned long eid);
+void sbi_putchar(int c);
+long sbi_dbcn_write(const char *buf, unsigned long len);
+long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque);
+long sbi_hart_status(unsigned long hartid);
+long sbi_send_ipi(unsigned long mask, unsigned long base);
+long sbi_set_timer(uint64_t when);
+void sbi_shutdown(int failure) __attribute__((noreturn));
+
+#endif

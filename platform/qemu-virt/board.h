@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* QEMU virt: the few fixed addresses the runtime needs that the devicetree does not give
+ * (everything about IMSICs and harts comes from the devicetree). */
+#ifndef PLATFORM_QEMU_VIRT_BOARD_H
+#define PLATFORM_QEMU_VIRT_BOARD_H
+
+/* sifive_test: writing (code << 16) | 0x3333 makes QEMU exit with status code. */
+#define BOARD_TEST_DEVICE	0x100000UL
+#define BOARD_TEST_FAIL		0x3333U
+#define BOARD_TEST_PASS		0x5555U
+
+#endif

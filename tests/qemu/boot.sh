@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# QEMU boots of the OpenSBI payload: every hart must come up and report
+# lines = min(GEILEN, devicetree limit), and a crash must end the run with a failure.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+BUILD=${BUILD:-build}
+out=$BUILD/test-logs/qemu-boot
+mkdir -p "$out"
+passed=0 failed=0
+
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# check_report LOG SMP GUESTS: the per-hart lines and the summary agree with the topology.
+check_report() {
+	local log=$1 smp=$2 guests=$3 bad
+	bad=$(awk -v g="$guests" '
+		/^hart=[0-9]+ index=/ {
+			for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			want = v["geilen"] < v["dt"] ? v["geilen"] : v["dt"]
+			if (v["geilen"] != g || v["lines"] != want) print $0
+			n++
+		}
+		END { if (n == 0) print "no hart lines" }' "$log")
+	[ -z "$bad" ] || { echo "$bad" | head -n 5; return 1; }
+	grep -q "^summary: harts=$smp up=$smp failed=0 " "$log" || return 1
+	grep -q '^status: PASS' "$log"
+}
+
+boot_case() {
+	local name=$1 smp=$2 guests=$3 log=$out/$1.log
+	local start=$SECONDS
+	tools/boot.sh --smp "$smp" --guests "$guests" --timeout 120 \
+		--fw "$BUILD/firmware.elf" >"$log" 2>&1
+	local rc=$?
+	if [ $rc -eq 0 ] && check_report "$log" "$smp" "$guests"; then
+		pass
+		echo "ok $name ($((SECONDS - start)) s)"
+	else
+		fail "$name: exit $rc, see $log"
+	fi
+}
+
+boot_case smp1 1 7
+boot_case smp4 4 7
+boot_case smp32 32 7
+boot_case guests0 4 0
+boot_case guests1 4 1
+
+# An injected illegal instruction must print the trap and make QEMU exit non-zero.
+crash=$BUILD/crash
+if make --no-print-directory -s firmware BUILD="$crash" FW_DEFS=-DFW_TEST_ILLEGAL_INSN \
+	>"$out/crash-build.log" 2>&1; then
+	tools/boot.sh --smp 4 --timeout 30 --fw "$crash/firmware.elf" >"$out/crash.log" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] && [ $rc -ne 124 ] &&
+	   grep -q 'FATAL: hart [0-9]*: unexpected trap scause 0x2 sepc 0x' "$out/crash.log"; then
+		pass
+		echo "ok crash exits $rc"
+	else
+		fail "crash: exit $rc, see $out/crash.log"
+	fi
+else
+	fail "crash: build failed, see $out/crash-build.log"
+fi
+
+echo "qemu-boot: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Boots the hartgei firmware on QEMU virt (AIA: APLIC + IMSIC) and exits with QEMU's
+# status: 0 when the firmware reported PASS, non-zero otherwise, 124 on timeout.
+#   tools/boot.sh [--boot sbi|bare] [--smp N] [--guests G] [--dtb FILE]
+#                 [--topology NAME] [--timeout S] [--fw ELF] [--list] [-- extra qemu args]
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+boot=sbi smp=4 guests=7 dtb= topology= timeout_s=120 fw=$top/build/firmware.elf
+nodes=0 extra=()
+QEMU=${QEMU:-qemu-system-riscv64}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--boot) boot=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--guests) guests=$2; shift 2 ;;
+	--dtb) dtb=$2; shift 2 ;;
+	--topology) topology=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--fw) fw=$2; shift 2 ;;
+	--list)
+		for f in "$top"/platform/topologies/*.topo; do
+			[ -e "$f" ] || continue
+			printf '%-16s %s\n' "$(basename "$f" .topo)" "$(sed -n 's/^# *//p' "$f" | head -n 1)"
+		done
+		exit 0 ;;
+	--) shift; extra=("$@"); break ;;
+	*) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+
+if [ -n "$topology" ]; then
+	tfile=$top/platform/topologies/$topology.topo
+	[ -f "$tfile" ] || { echo "boot.sh: no topology '$topology' (make topologies lists them)" >&2; exit 2; }
+	# shellcheck source=/dev/null
+	. "$tfile"
+	smp=${SMP:-$smp} guests=${AIA_GUESTS:-$guests}
+	nodes=${NUMA_NODES:-0}
+fi
+
+case "$boot" in
+sbi) firmware=(-bios default -kernel "$fw") ;;
+bare) firmware=(-bios "${fw%firmware.elf}hartgei-m.elf") ;;
+*) echo "boot.sh: --boot is sbi or bare" >&2; exit 2 ;;
+esac
+
+mem=256
+machine="virt,aia=aplic-imsic,aia-guests=$guests"
+qemu_numa=()
+if [ "$nodes" -gt 0 ]; then
+	per=$((mem / nodes)) cpn=$((smp / nodes))
+	for ((i = 0; i < nodes; i++)); do
+		qemu_numa+=(-object "memory-backend-ram,id=m$i,size=${per}M"
+			-numa "node,memdev=m$i,cpus=$((i * cpn))-$(((i + 1) * cpn - 1)),nodeid=$i")
+	done
+	mem=$((per * nodes))
+fi
+[ -n "$dtb" ] && qemu_numa+=(-dtb "$dtb")
+
+echo "boot: $QEMU -machine $machine -smp $smp -m ${mem}M ${firmware[*]} ${qemu_numa[*]} ${extra[*]}"
+set +e
+timeout --foreground -k 5 "$timeout_s" "$QEMU" -machine "$machine" -smp "$smp" -m "${mem}M" \
+	-nographic -monitor none -serial stdio "${firmware[@]}" "${qemu_numa[@]}" "${extra[@]}" \
+	</dev/null | tr -d '\r'
+rc=${PIPESTATUS[0]}
+set -e
+[ $rc -eq 124 ] && echo "boot: timed out after ${timeout_s}s"
+exit $rc
