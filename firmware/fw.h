@@ -19,6 +19,21 @@ enum fw_hart_state {
 	FW_HART_FAILED,
 };
 
+/* The self-test's owner of one line: what the wake callback checks it was called for. */
+struct fw_line_owner {
+	struct fw_hart *hart;
+	unsigned line;
+};
+
+/* Self-test results of one hart; written on that hart, read by the boot hart after
+ * the hart's DONE (release/acquire on state). */
+struct fw_selftest {
+	struct fw_line_owner owners[HGEI_MAX_LINES];
+	uint64_t alloc_mask;		/* lines held; read by the sender after a barrier */
+	uint32_t sent, delivered, misrouted, bad_id;
+	uint32_t passed, failed;
+};
+
 /* One per cpu node; reached on its own hart through fw_self (TLS, via tp). */
 struct fw_hart {
 	/* entry.S reads these two at fixed offsets. */
@@ -32,6 +47,7 @@ struct fw_hart {
 	int lines;			/* usable lines from hgei_hart_init, or -errno */
 	unsigned geilen;
 	struct hgei_hart hgei;
+	struct fw_selftest st;
 };
 
 #define FW_STACK_SIZE	8192
@@ -73,5 +89,11 @@ struct fw_hart *fw_hart_by_id(uint32_t hartid);
 extern uint64_t fw_timebase_hz;
 uint64_t fw_time(void);
 bool fw_wait_until(bool (*cond)(void *), void *arg, uint64_t deadline);
+void fw_barrier(uint32_t nr_harts);
+void fw_kick_all(void);
+
+/* selftest.c */
+extern const struct hgei_ops fw_selftest_ops;
+void fw_selftest_run(struct fw_hart *self, struct fw_hart *target, uint32_t nr_up);
 
 #endif

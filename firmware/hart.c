@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* What every hart runs once it is in C: its HGEI lines, then the boot hart's report. */
+/*
+ * What every hart runs once it is in C: bring up its HGEI lines, wait for the boot
+ * hart's go, run the self-test with the others, and park in wfi. The boot hart then
+ * prints the report and ends the run.
+ */
 #include <stdbool.h>
 #include "csr.h"
 #include "fw.h"
@@ -8,16 +12,13 @@
 #ifndef FW_START_TIMEOUT_S
 #define FW_START_TIMEOUT_S	60
 #endif
+#define FW_SELFTEST_TIMEOUT_S	120
 
-static void fw_line_wake(void *owner, uint32_t hartid, unsigned line)
-{
-	(void)owner;
-	fw_printf("hart %u: unexpected wake of line %u\n", hartid, line);
-}
-
-static const struct hgei_ops fw_hgei_ops = {
-	.wake = fw_line_wake,
-};
+/* The harts that came up, in hartid order: the boot hart writes them before it
+ * publishes fw_go (release); the others read them after seeing it (acquire). */
+static struct fw_hart **up_harts;
+static uint32_t nr_up;
+static _Atomic uint32_t fw_go;
 
 static void hart_bring_up(struct fw_hart *self)
 {
@@ -25,50 +26,106 @@ static void hart_bring_up(struct fw_hart *self)
 	unsigned dt_limit = dt && !dt->err ? dt->dt_guest_files : 0;
 
 	self->lines = hgei_hart_init(&self->hgei, self->hartid, dt_limit,
-				     dt ? dt->slot_pa : 0, &fw_hgei_ops);
+				     dt ? dt->slot_pa : 0, &fw_selftest_ops);
 	self->geilen = self->hgei.geilen;
 	if (self->lines < 0)
 		fw_printf("hart %u: hgei_hart_init failed: %s\n", self->hartid,
 			  hgei_strerror(self->lines));
 }
 
-static bool all_started(void *arg)
+static bool none_in_state(void *arg)
 {
-	(void)arg;
+	uint32_t state = (uint32_t)(uintptr_t)arg;
+
 	for (uint32_t i = 0; i < fw_nr_harts; i++)
-		if (atomic_load_explicit(&fw_harts[i].state, memory_order_acquire) ==
-		    FW_HART_STARTING)
+		if (atomic_load_explicit(&fw_harts[i].state, memory_order_acquire) == state)
 			return false;
 	return true;
+}
+
+static bool go_given(void *arg)
+{
+	(void)arg;
+	return atomic_load_explicit(&fw_go, memory_order_acquire) != 0;
+}
+
+/* Runs the self-test on this hart against the next hart that came up (itself when
+ * it is alone), then marks it DONE for the boot hart. */
+static void hart_selftest(struct fw_hart *self)
+{
+	uint32_t pos = 0;
+
+	while (pos < nr_up && up_harts[pos] != self)
+		pos++;
+	fw_selftest_run(self, up_harts[(pos + 1) % nr_up], nr_up);
+	/* Release: the boot hart reads this hart's results after seeing DONE. */
+	atomic_store_explicit(&self->state, FW_HART_DONE, memory_order_release);
 }
 
 static void __attribute__((noreturn)) report(void)
 {
 	struct hgei_figures fig;
-	uint32_t up = 0, failed = 0;
+	uint32_t done = 0, down = 0, passed = 0, failed = 0;
+	uint64_t sent = 0, delivered = 0, spurious = 0;
 
 	for (uint32_t i = 0; i < fw_nr_harts; i++) {
 		const struct fw_hart *h = &fw_harts[i];
 		uint32_t state = atomic_load_explicit(&h->state, memory_order_acquire);
+		struct hgei_counters c;
 
-		if (state != FW_HART_UP) {
+		if (state != FW_HART_DONE) {
+			down++;
 			failed++;
 			fw_printf("hart=%u state=down hsm=%ld\n", h->hartid,
 				  sbi_hart_status(h->hartid));
 			continue;
 		}
-		up++;
-		fw_printf("hart=%u index=%u group=%u slot=%#lx geilen=%u dt=%u lines=%d\n",
+		done++;
+		hgei_hart_counters(&h->hgei, &c);
+		fw_printf("hart=%u index=%u group=%u slot=%#lx geilen=%u dt=%u lines=%d "
+			  "sent=%u delivered=%u spurious=%lu\n",
 			  h->hartid, h->index, h->dt ? h->dt->group : 0,
 			  (unsigned long)(h->dt ? h->dt->slot_pa : 0), h->geilen,
-			  h->dt ? h->dt->dt_guest_files : 0, h->lines);
+			  h->dt ? h->dt->dt_guest_files : 0, h->lines, h->st.sent,
+			  h->st.delivered, (unsigned long)c.spurious);
+		sent += h->st.sent;
+		delivered += h->st.delivered;
+		spurious += c.spurious;
+		passed += h->st.passed;
+		failed += h->st.failed;
 	}
 	hgei_get_figures(&fig);
-	fw_printf("summary: harts=%u up=%u failed=%u lines_min=%u lines_max=%u lines_total=%lu\n",
-		  fw_nr_harts, up, failed, fig.min_lines, fig.max_lines,
-		  (unsigned long)fig.total_lines);
+	fw_printf("summary: harts=%u up=%u failed=%u lines_min=%u lines_max=%u "
+		  "lines_total=%lu msis_sent=%lu delivered=%lu spurious=%lu\n",
+		  fw_nr_harts, done, down, fig.min_lines, fig.max_lines,
+		  (unsigned long)fig.total_lines, (unsigned long)sent,
+		  (unsigned long)delivered, (unsigned long)spurious);
+	if (sent != delivered) {
+		failed++;
+		fw_printf("selftest: %lu MSIs sent but %lu delivered\n", (unsigned long)sent,
+			  (unsigned long)delivered);
+	}
+	fw_printf("selftest: %u passed, %u failed\n", passed, failed);
 	fw_printf("status: %s\n", failed ? "FAIL" : "PASS");
 	fw_exit(failed ? 2 : 0);
+}
+
+static void __attribute__((noreturn)) boot_hart_coordinate(struct fw_hart *self)
+{
+	if (!fw_wait_until(none_in_state, (void *)FW_HART_STARTING,
+			   fw_time() + FW_START_TIMEOUT_S * fw_timebase_hz))
+		fw_printf("boot: harts did not come up within %u s\n", FW_START_TIMEOUT_S);
+	up_harts = fw_heap_alloc(fw_nr_harts * sizeof(*up_harts), 8);
+	for (uint32_t i = 0; i < fw_nr_harts; i++)
+		if (atomic_load_explicit(&fw_harts[i].state, memory_order_acquire) == FW_HART_UP)
+			up_harts[nr_up++] = &fw_harts[i];
+	atomic_store_explicit(&fw_go, 1, memory_order_release);
+	fw_kick_all();
+	hart_selftest(self);
+	if (!fw_wait_until(none_in_state, (void *)FW_HART_UP,
+			   fw_time() + FW_SELFTEST_TIMEOUT_S * fw_timebase_hz))
+		fw_printf("boot: self-test did not finish within %u s\n", FW_SELFTEST_TIMEOUT_S);
+	report();
 }
 
 void fw_hart_main(unsigned long hartid, struct fw_hart *self)
@@ -81,14 +138,14 @@ void fw_hart_main(unsigned long hartid, struct fw_hart *self)
 	if (hartid != fw_boot_hartid || fw_nr_harts == 1)
 		__asm__ volatile(".word 0");
 #endif
-	/* Release: the boot hart reads this hart's report fields after seeing UP. */
+	/* Release: the boot hart reads this hart's bring-up results after seeing UP. */
 	atomic_store_explicit(&self->state, FW_HART_UP, memory_order_release);
-	if (hartid != fw_boot_hartid) {
-		sbi_send_ipi(1, fw_boot_hartid);
-		for (;;)
-			__asm__ volatile("wfi");
-	}
-	if (!fw_wait_until(all_started, NULL, fw_time() + FW_START_TIMEOUT_S * fw_timebase_hz))
-		fw_printf("boot: harts did not come up within %u s\n", FW_START_TIMEOUT_S);
-	report();
+	if (hartid == fw_boot_hartid)
+		boot_hart_coordinate(self);
+	sbi_send_ipi(1, fw_boot_hartid);
+	fw_wait_until(go_given, NULL, UINT64_MAX);
+	hart_selftest(self);
+	sbi_send_ipi(1, fw_boot_hartid);
+	for (;;)
+		__asm__ volatile("wfi");
 }

@@ -25,7 +25,7 @@ uint64_t fw_time(void)
  */
 bool fw_wait_until(bool (*cond)(void *), void *arg, uint64_t deadline)
 {
-	const uint64_t slice = fw_timebase_hz / 100;
+	const uint64_t slice = fw_timebase_hz / 20;
 
 	for (;;) {
 		uint64_t now;
@@ -46,7 +46,44 @@ bool fw_wait_until(bool (*cond)(void *), void *arg, uint64_t deadline)
 	}
 }
 
-void fw_kick(uint32_t hartid)
+/* Wakes every hart from its wait loop (SBI: hart_mask_base -1 means all harts). */
+void fw_kick_all(void)
 {
-	sbi_send_ipi(1, hartid);
+	sbi_send_ipi(0, -1UL);
+}
+
+/*
+ * A sense-reversing barrier for the self-test's phases (test orchestration, not an
+ * HGEI path). The last hart to arrive resets the count and bumps the generation;
+ * acq_rel on the count makes every hart's writes before the barrier visible to every
+ * hart after it, and the release/acquire pair on the generation carries that to the
+ * waiters.
+ */
+static _Atomic uint32_t barrier_count, barrier_gen;
+
+struct barrier_wait {
+	uint32_t gen;
+};
+
+static bool barrier_passed(void *arg)
+{
+	struct barrier_wait *w = arg;
+
+	return atomic_load_explicit(&barrier_gen, memory_order_acquire) != w->gen;
+}
+
+void fw_barrier(uint32_t nr_harts)
+{
+	struct barrier_wait w = {
+		.gen = atomic_load_explicit(&barrier_gen, memory_order_acquire),
+	};
+
+	if (atomic_fetch_add_explicit(&barrier_count, 1, memory_order_acq_rel) == nr_harts - 1) {
+		atomic_store_explicit(&barrier_count, 0, memory_order_relaxed);
+		atomic_store_explicit(&barrier_gen, w.gen + 1, memory_order_release);
+		fw_kick_all();
+		return;
+	}
+	if (!fw_wait_until(barrier_passed, &w, fw_time() + 60 * fw_timebase_hz))
+		fw_fatal("hart %u: barrier timed out\n", fw_self->hartid);
 }
