@@ -57,9 +57,9 @@ FLAVOURS	:= plain asan tsan
 HOST_TESTS	:= $(foreach f,$(FLAVOURS),$(patsubst tests/host/%.c,$(BUILD)/host-$(f)/%,$(TEST_SRCS)))
 TOOLS		:= $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all firmware tools host-tests lib run test setup setup-host setup-target clean \
+.PHONY: all firmware firmware-m tools host-tests lib run test setup setup-host setup-target clean \
 	topologies
-all: firmware tools host-tests
+all: firmware firmware-m tools host-tests
 
 # ---- set-up (installs only what is missing) ----------------------------------------
 setup: setup-host setup-target
@@ -90,6 +90,21 @@ $(BUILD)/fw/.defs: FORCE
 	@echo '$(FW_DEFS) $(FW_BASE)' | cmp -s - $@ || echo '$(FW_DEFS) $(FW_BASE)' > $@
 FORCE:
 
+# ---- firmware-m (BOOT=bare): the M-mode layer + the same HS runtime, one image ------
+# firmware/mmode at the reset vector MM_BASE, the objects of firmware.elf at FW_BASE.
+MM_BASE		?= 0x80000000
+MM_SRCS		:= $(sort $(wildcard firmware/mmode/*.c firmware/mmode/*.S))
+MM_OBJS		:= $(patsubst %,$(BUILD)/fw/%.o,$(basename $(MM_SRCS)))
+MM_LDFLAGS	:= $(subst -T linker.ld,-T firmware/mmode/linker-m.ld,$(FW_LDFLAGS)) \
+		   -Wl,--defsym=MM_BASE=$(MM_BASE) -Wl,-e,mm_reset
+# The M-mode layer runs under whatever gp the trapped code had: no gp relaxation.
+$(MM_OBJS): FW_CFLAGS += -mno-relax
+$(MM_OBJS): FW_ASFLAGS += -mno-relax
+
+firmware-m: $(BUILD)/hartgei-m.elf
+$(BUILD)/hartgei-m.elf: $(MM_OBJS) $(FW_OBJS) firmware/mmode/linker-m.ld linker.ld
+	$(CROSS_COMPILE)gcc $(MM_LDFLAGS) -o $@ $(MM_OBJS) $(FW_OBJS) -Wl,-Map=$@.map
+
 # ---- host build: library, tests (three sanitizer flavours), tools ------------------
 host-tests: $(HOST_TESTS)
 define host_flavour
@@ -105,7 +120,7 @@ $(BUILD)/tools/%: tools/%.c $(LIB_SRCS) $(wildcard include/*.h lib/hgei/*.h)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(filter lib/hgei/dt%.c lib/hgei/strerror.c,$(LIB_SRCS)) -lfdt
 
 # ---- run and test ------------------------------------------------------------------
-run: setup firmware
+run: setup firmware $(if $(filter bare,$(BOOT)),firmware-m)
 	@tools/boot.sh --boot $(BOOT) --smp $(SMP) --guests $(AIA_GUESTS) \
 		--timeout $(TIMEOUT) $(if $(TOPOLOGY),--topology $(TOPOLOGY)) \
 		$(if $(DTB),--dtb $(DTB)) --fw $(BUILD)/firmware.elf

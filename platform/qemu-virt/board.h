@@ -8,5 +8,9 @@
 #define BOARD_TEST_DEVICE	0x100000UL
 #define BOARD_TEST_FAIL		0x3333U
 #define BOARD_TEST_PASS		0x5555U
+#define BOARD_TEST_RESET	0x7777U
+
+/* ns16550a, the console of the M-mode layer (firmware/mmode); QEMU needs no set-up. */
+#define BOARD_UART0		0x10000000UL
 
 #endif

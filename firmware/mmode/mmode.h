@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The M-mode layer of the bare boot path (build/hartgei-m.elf): just enough machine
+ * mode for the HS-mode runtime — PMP, delegation, and the SBI calls firmware/sbi.c
+ * makes (BASE, legacy putchar, DBCN, HSM, IPI, TIME, SRST). Nothing here runs on an
+ * HGEI path: SGEI and the IMSIC guest files never reach M-mode.
+ *
+ * This code runs under whatever gp and tp the trapped code had, so it is built
+ * -mno-relax and uses no TLS; it calls nothing in the HS image except libfdt, and that
+ * only during cold boot with gp set up (entry.S).
+ */
+#ifndef MM_MMODE_H
+#define MM_MMODE_H
+
+/* QEMU virt's -smp limit; per-hart state is a static array of this size. */
+#ifndef MM_MAX_HARTS
+#define MM_MAX_HARTS		512
+#endif
+#define MM_STACK_SIZE		(1 << MM_STACK_SHIFT)	/* per hart, for traps */
+#define MM_EXIT_FATAL		3	/* QEMU exit status when the M-mode layer gives up */
+
+#define CSR_MSTATUS		0x300
+#define CSR_MISA		0x301
+#define CSR_MEDELEG		0x302
+#define CSR_MIDELEG		0x303
+#define CSR_MIE			0x304
+#define CSR_MTVEC		0x305
+#define CSR_MCOUNTEREN		0x306
+#define CSR_MENVCFG		0x30a
+#define CSR_MSTATEEN0		0x30c
+#define CSR_MSCRATCH		0x340
+#define CSR_MEPC		0x341
+#define CSR_MCAUSE		0x342
+#define CSR_MTVAL		0x343
+#define CSR_MIP			0x344
+#define CSR_PMPCFG0		0x3a0
+#define CSR_PMPADDR0		0x3b0
+#define CSR_PMPADDR1		0x3b1
+#define CSR_PMPADDR2		0x3b2
+#define CSR_MVENDORID		0xf11
+#define CSR_MARCHID		0xf12
+#define CSR_MIMPID		0xf13
+#define CSR_MHARTID		0xf14
+
+#define MM_STACK_SHIFT		11	/* log2(MM_STACK_SIZE) */
+#define MM_COLD_STACK_SIZE	8192	/* the lottery winner's, for cold boot and libfdt */
+
+#define MSTATUS_MIE		(1UL << 3)
+#define MSTATUS_MPP_SHIFT	11
+#define MSTATUS_MPP		(3UL << MSTATUS_MPP_SHIFT)
+#define MSTATUS_MPP_S		(1UL << MSTATUS_MPP_SHIFT)
+#define MSTATUS_MPV		(1UL << 39)
+#define MIP_SSIP		(1UL << 1)
+#define MIP_MSIP		(1UL << 3)
+#define MIP_STIP		(1UL << 5)
+#define MIP_MTIP		(1UL << 7)
+#define MCAUSE_IRQ		(1UL << 63)
+#define IRQ_M_SOFT		3
+#define IRQ_M_TIMER		7
+#define EXC_ECALL_S		9
+
+#define SBI_SUCCESS			0
+#define SBI_ERR_FAILED			-1
+#define SBI_ERR_NOT_SUPPORTED		-2
+#define SBI_ERR_INVALID_PARAM		-3
+#define SBI_ERR_INVALID_ADDRESS		-5
+#define SBI_ERR_ALREADY_AVAILABLE	-6
+
+#ifndef __ASSEMBLER__
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define mm_csr_read(csr) ({ uint64_t __v; \
+	__asm__ volatile("csrr %0, %1" : "=r"(__v) : "i"(csr) : "memory"); __v; })
+#define mm_csr_write(csr, v) \
+	__asm__ volatile("csrw %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
+#define mm_csr_set(csr, v) \
+	__asm__ volatile("csrs %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
+#define mm_csr_clear(csr, v) \
+	__asm__ volatile("csrc %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
+
+/*
+ * Writes a CSR the hart may not implement: only valid while mtvec = mm_probe_vector
+ * (cold/warm boot, before the hart leaves M-mode), which skips a faulting csr
+ * instruction and sets t5. Evaluates to 0 when the write took, -1 when it trapped.
+ */
+#define mm_csr_try_write(csr, v) ({ \
+	register uint64_t __fault __asm__("t5") = 0; \
+	__asm__ volatile("csrw %1, %2" : "+r"(__fault) : "i"(csr), "r"((uint64_t)(v)) \
+			 : "t6", "memory"); \
+	__fault ? -1 : 0; })
+
+/* SBI HSM as this layer keeps it; BSS zero is STOPPED. CLAIMED: a hart_start caller
+ * owns the mailbox and is filling it in (reported as START_PENDING). */
+enum mm_hsm_state {
+	MM_HSM_STOPPED = 0,
+	MM_HSM_CLAIMED,
+	MM_HSM_START_PENDING,
+	MM_HSM_STARTED,
+};
+
+/* One per hartid, reached only through mm_self() or mm_hart(). Cache-line sized so
+ * harts polling their own word do not share a line with a neighbour's. */
+struct mm_hart {
+	volatile uint32_t *msip;	/* ACLINT MSWI word; NULL: hart not in the devicetree */
+	volatile uint64_t *mtimecmp;
+	/* The starter writes the mailbox between CLAIMED and START_PENDING (release);
+	 * the target reads it after seeing START_PENDING (acquire). */
+	_Atomic uint32_t hsm;
+	/* An S-level IPI is owed: any sender sets it, this hart takes it (exchange). */
+	_Atomic uint32_t ipi;
+	uintptr_t start_addr;
+	uintptr_t opaque;
+} __attribute__((aligned(64)));
+
+/* Register frame built by entry.S: x1..x31 at index 1..31 (x0's slot unused). */
+struct mm_frame {
+	uint64_t x[32];
+};
+#define MM_A0	10
+#define MM_A1	11
+#define MM_A2	12
+#define MM_A6	16
+#define MM_A7	17
+
+/* Memory map facts from cold boot; read-only once the other harts run. */
+struct mm_platform {
+	uintptr_t ram_base, ram_end;	/* the /memory region holding the image */
+};
+
+extern struct mm_hart mm_harts[MM_MAX_HARTS];
+extern struct mm_platform mm_plat;
+extern char __mm_start[], __mm_end[];
+
+static inline struct mm_hart *mm_hart(unsigned long hartid)
+{
+	return hartid < MM_MAX_HARTS ? &mm_harts[hartid] : NULL;
+}
+
+static inline struct mm_hart *mm_self(void)
+{
+	return &mm_harts[mm_csr_read(CSR_MHARTID)];
+}
+
+/* True when [addr, addr + len) lies in RAM and outside this layer's memory: what S-mode
+ * may hand us as a buffer or an entry point. */
+int mm_s_range_ok(uintptr_t addr, size_t len);
+
+/* entry.S */
+void mm_probe_vector(void);
+void mm_trap_vector(void);
+void mm_enter_s(uintptr_t addr, unsigned long a0, unsigned long a1) __attribute__((noreturn));
+void mm_park_fresh_stack(void) __attribute__((noreturn));
+
+/* setup.c: this hart's PMP, delegation, counters and extension enables. */
+void mm_hart_setup(void);
+
+/* devicetree.c: cold boot only. */
+void mm_dt_parse(const void *dtb);
+
+/* console.c */
+void mm_console_write(const char *s, size_t len);
+size_t mm_console_read(char *s, size_t len);
+/* A message of this layer's own, built up then written in one go. */
+struct mm_line {
+	char buf[160];
+	size_t len;
+};
+void mm_line_str(struct mm_line *l, const char *s);
+void mm_line_dec(struct mm_line *l, uint64_t v);
+void mm_line_hex(struct mm_line *l, uint64_t v);
+void mm_line_emit(struct mm_line *l);
+
+/* reset.c */
+void mm_shutdown(int failure_code) __attribute__((noreturn));
+void mm_reboot(void) __attribute__((noreturn));
+void mm_die(const char *what, unsigned long hartid) __attribute__((noreturn));
+void mm_die_trap(struct mm_frame *f, uint64_t mcause) __attribute__((noreturn));
+
+/* hsm.c */
+long mm_hsm_start(unsigned long hartid, uintptr_t addr, uintptr_t opaque);
+long mm_hsm_status(unsigned long hartid, long *state);
+void mm_hsm_stop(void) __attribute__((noreturn));
+void mm_park(void) __attribute__((noreturn));
+
+/* ipi.c */
+long mm_ipi_send(unsigned long mask, unsigned long base);
+void mm_ipi_take(struct mm_hart *self);
+void mm_msip_write(struct mm_hart *h, uint32_t v);
+
+/* timer */
+void mm_timer_set(struct mm_hart *self, uint64_t when);
+void mm_timer_fire(void);
+
+/* sbi.c */
+void mm_sbi_dispatch(struct mm_frame *f);
+
+#endif /* __ASSEMBLER__ */
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Per-hart machine-mode set-up, run by every hart before it first leaves M-mode:
+ * PMP, trap delegation, counter access and the extension enables HS-mode needs.
+ * mtvec is still mm_probe_vector here, so CSRs a hart may lack are written with
+ * mm_csr_try_write() and simply stay absent.
+ */
+#include "mmode.h"
+
+/* Exceptions HS-mode handles itself: misaligned and access faults (0-7, so an S access
+ * to M memory reports as the runtime's FATAL, scause 5), breakpoint, ecall from U/VU
+ * (8) and VS (10), page faults (12, 13, 15), guest page faults (20, 21, 23) and
+ * virtual instruction (22). Ecall from HS (9) stays here: that is SBI. */
+#define MEDELEG_HS	(0xffUL | 1UL << 8 | 1UL << 10 | 1UL << 12 | 1UL << 13 | 1UL << 15 | \
+			 1UL << 20 | 1UL << 21 | 1UL << 22 | 1UL << 23)
+/* SSI, STI, SEI; VSSI, VSTI, VSEI and SGEI are read-only one with the H extension but
+ * are written anyway for clarity. STI arrives as mip.STIP, set by timer.c. */
+#define MIDELEG_HS	(1UL << 1 | 1UL << 5 | 1UL << 9 | 1UL << 2 | 1UL << 6 | 1UL << 10 | \
+			 1UL << 12)
+/* Smstateen: SE0 (hstateen0/sstateen0), ENVCFG (henvcfg/senvcfg), CSRIND (siselect/
+ * sireg and vsiselect/vsireg), AIA (the other AIA state), IMSIC (stopei/vstopei). */
+#define MSTATEEN0_HS	(1UL << 63 | 1UL << 62 | 1UL << 60 | 1UL << 59 | 1UL << 58)
+
+#define PMP_R		0x01
+#define PMP_W		0x02
+#define PMP_X		0x04
+#define PMP_A_TOR	0x08
+#define PMP_A_NAPOT	0x18
+
+/*
+ * Entry 0 (OFF) gives entry 1 its lower bound; entry 1 (TOR, no permissions) covers
+ * this layer's image, data and stacks, [__mm_start, __mm_end), for S and U. It is not
+ * locked: a locked entry would bind M-mode too. Entry 2 (NAPOT over everything) lets
+ * S and U reach the rest: RAM, the IMSICs, the UART, the test device.
+ */
+static void pmp_setup(void)
+{
+	if (mm_csr_try_write(CSR_PMPADDR0, (uintptr_t)__mm_start >> 2))
+		return;	/* no PMP: S-mode already reaches everything */
+	mm_csr_write(CSR_PMPADDR1, (uintptr_t)__mm_end >> 2);
+	mm_csr_try_write(CSR_PMPADDR2, ~0UL);
+	mm_csr_try_write(CSR_PMPCFG0, (uint64_t)PMP_A_TOR << 8 |
+			 (uint64_t)(PMP_A_NAPOT | PMP_R | PMP_W | PMP_X) << 16);
+	__asm__ volatile("sfence.vma" ::: "memory");
+}
+
+void mm_hart_setup(void)
+{
+	pmp_setup();
+	mm_csr_write(CSR_MEDELEG, MEDELEG_HS);
+	mm_csr_write(CSR_MIDELEG, MIDELEG_HS);
+	/* time, cycle, instret and the hpmcounters readable from HS-mode. */
+	mm_csr_try_write(CSR_MCOUNTEREN, ~0UL);
+	mm_csr_try_write(CSR_MSTATEEN0, MSTATEEN0_HS);
+	/* menvcfg.STCE stays 0: the S timer is SBI set_timer (timer.c), so mip.STIP stays
+	 * ours to write. mstatus: MPRV, TVM, TW, TSR all 0 from reset. */
+	mm_csr_write(CSR_MIP, 0);
+	mm_csr_write(CSR_MIE, MIP_MSIP);
+}
