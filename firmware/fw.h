@@ -31,6 +31,7 @@ struct fw_selftest {
 	struct fw_line_owner owners[HGEI_MAX_LINES];
 	uint64_t alloc_mask;		/* lines held; read by the sender after a barrier */
 	uint32_t sent, delivered, misrouted, bad_id;
+	uint32_t resyncs;		/* see wait_for_deliveries() */
 	uint32_t passed, failed;
 };
 

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-boot=sbi smp=4 guests=7 dtb= topology= timeout_s=120 fw=$top/build/firmware.elf
+boot= smp=4 guests=7 dtb= topology= timeout_s=120 fw=$top/build/firmware.elf
 nodes=0 extra=()
 QEMU=${QEMU:-qemu-system-riscv64}
 
@@ -37,7 +37,9 @@ if [ -n "$topology" ]; then
 	. "$tfile"
 	smp=${SMP:-$smp} guests=${AIA_GUESTS:-$guests}
 	nodes=${NUMA_NODES:-0}
+	boot=${boot:-${BOOT:-}}
 fi
+boot=${boot:-sbi}
 
 case "$boot" in
 sbi) firmware=(-bios default -kernel "$fw") ;;
@@ -55,6 +57,16 @@ if [ "$nodes" -gt 0 ]; then
 			-numa "node,memdev=m$i,cpus=$((i * cpn))-$(((i + 1) * cpn - 1)),nodeid=$i")
 	done
 	mem=$((per * nodes))
+fi
+# A topology that reshapes the devicetree: dump QEMU's own DTB for the same machine,
+# then give the named harts fewer guest files (tools/dt-topology.py).
+if [ -n "$topology" ] && [ -n "${DT_SPLIT:-}" ] && [ -z "$dtb" ]; then
+	dtb=$top/${BUILD:-build}/topologies/$topology.dtb
+	mkdir -p "$(dirname "$dtb")"
+	"$QEMU" -machine "$machine,dumpdtb=$dtb.qemu" -smp "$smp" -m "${mem}M" -nographic \
+		"${qemu_numa[@]}" >/dev/null 2>&1 </dev/null
+	# shellcheck disable=SC2086
+	"$top/tools/dt-topology.py" "$dtb.qemu" "$dtb" $DT_SPLIT
 fi
 [ -n "$dtb" ] && qemu_numa+=(-dtb "$dtb")
 

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Boots every topology of platform/topologies/ and checks the report against what the
+# topology file says: per-hart usable lines (EXPECT_LINES, or EXPECT_LINES_ALL for every
+# hart), IMSIC groups (EXPECT_GROUPS), one MSI delivered per line, no spurious line,
+# every self-test check passed, and QEMU's exit status 0.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+BUILD=${BUILD:-build}
+out=$BUILD/test-logs/qemu-topologies
+mkdir -p "$out"
+passed=0 failed=0
+
+check_topology() {
+	local name=$1 log=$2
+	(
+		# shellcheck source=/dev/null
+		. "platform/topologies/$name.topo"
+		awk -v smp="$SMP" -v lines="${EXPECT_LINES:-}" -v all="${EXPECT_LINES_ALL:-}" \
+		    -v groups="${EXPECT_GROUPS:-}" '
+			BEGIN { nl = split(lines, L, " "); ng = split(groups, G, " ") }
+			/^hart=[0-9]+ index=/ {
+				n++
+				for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+				want = all != "" ? all : L[n]
+				if (want == "" || v["lines"] != want || v["delivered"] != want ||
+				    v["spurious"] != 0 || (ng && v["group"] != G[n]))
+					print "hart line " n " unexpected: " $0
+				total += v["lines"]
+			}
+			/^summary:/ {
+				for (i = 2; i <= NF; i++) { split($i, kv, "="); s[kv[1]] = kv[2] }
+				if (s["harts"] != smp || s["up"] != smp || s["failed"] != 0 ||
+				    s["msis_sent"] != total || s["delivered"] != total)
+					print "summary unexpected: " $0
+				seen = 1
+			}
+			END {
+				if (n != smp) print "expected " smp " hart lines, got " n
+				if (!seen) print "no summary line"
+			}' "$log"
+	)
+}
+
+for f in platform/topologies/*.topo; do
+	name=$(basename "$f" .topo)
+	log=$out/$name.log
+	start=$SECONDS
+	BUILD=$BUILD tools/boot.sh --topology "$name" --timeout 120 --fw "$BUILD/firmware.elf" \
+		>"$log" 2>&1
+	rc=$?
+	bad=$(check_topology "$name" "$log")
+	if [ $rc -eq 0 ] && [ -z "$bad" ] && grep -qE '^selftest: [0-9]+ passed, 0 failed' "$log" &&
+	   grep -q '^status: PASS' "$log"; then
+		passed=$((passed + 1))
+		echo "ok $name ($((SECONDS - start)) s): $(grep '^summary:' "$log")"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name: exit $rc, see $log"
+		[ -n "$bad" ] && echo "$bad" | head -n 5
+	fi
+done
+
+echo "qemu-topologies: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
