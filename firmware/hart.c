@@ -25,8 +25,15 @@ static void hart_bring_up(struct fw_hart *self)
 	const struct hgei_dt_hart *dt = self->dt;
 	unsigned dt_limit = dt && !dt->err ? dt->dt_guest_files : 0;
 
+	/*
+	 * Masked: the GEILEN probe writes hgeie and reads it back, and the IPI handler
+	 * (hgei_sync) also writes hgeie. An IPI from a hart coming up landed between
+	 * the two once and made the boot hart read GEILEN 0.
+	 */
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 	self->lines = hgei_hart_init(&self->hgei, self->hartid, dt_limit,
 				     dt ? dt->slot_pa : 0, &fw_selftest_ops);
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
 	self->geilen = self->hgei.geilen;
 	if (self->lines < 0)
 		fw_printf("hart %u: hgei_hart_init failed: %s\n", self->hartid,

@@ -25,7 +25,7 @@ void fw_trap(uint64_t scause)
 		case IRQ_S_SOFT:
 			/* An IPI: a remote arm/disarm or a wake-up from a wfi loop. */
 			csr_clear(CSR_SIP, SIP_SSIP);
-			if (self->lines >= 0)
+			if (self->lines > 0)
 				hgei_sync(&self->hgei);
 			return;
 		case IRQ_S_TIMER:
