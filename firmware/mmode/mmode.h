@@ -162,6 +162,7 @@ void mm_dt_parse(const void *dtb);
 /* console.c */
 void mm_console_write(const char *s, size_t len);
 size_t mm_console_read(char *s, size_t len);
+void mm_console_flush(void);
 /* A message of this layer's own, built up then written in one go. */
 struct mm_line {
 	char buf[160];

@@ -5,6 +5,7 @@
 
 static void __attribute__((noreturn)) test_device(uint32_t value)
 {
+	mm_console_flush();
 	*(volatile uint32_t *)BOARD_TEST_DEVICE = value;
 	/* QEMU acts on the write asynchronously; sleep until it does. */
 	for (;;)
