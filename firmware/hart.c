@@ -145,6 +145,11 @@ void fw_hart_main(unsigned long hartid, struct fw_hart *self)
 	if (hartid != fw_boot_hartid || fw_nr_harts == 1)
 		__asm__ volatile(".word 0");
 #endif
+#ifdef FW_TEST_MMODE_PROBE
+	/* The M-mode protection test: a load from M-mode memory (the address given by
+	 * the define) must fault, scause 5, and end the run as FATAL. */
+	(void)*(volatile uint32_t *)(uintptr_t)(FW_TEST_MMODE_PROBE);
+#endif
 	/* Release: the boot hart reads this hart's bring-up results after seeing UP. */
 	atomic_store_explicit(&self->state, FW_HART_UP, memory_order_release);
 	if (hartid == fw_boot_hartid)
