@@ -7,6 +7,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "fw.h"
+#include "guest_stage.h"
 #include "sbi.h"
 
 _Thread_local struct fw_hart *fw_self;
@@ -170,6 +171,7 @@ void fw_boot_main(unsigned long hartid, const void *dtb)
 	discover_imsics(dtb);
 	fw_printf("hartgei: %u harts in /cpus, %u with an S-level IMSIC\n", fw_nr_harts,
 		  fw_dt.nr_harts);
+	fw_guest_stage_alloc();
 	start_harts();
 	fw_hart_main(hartid, self);
 }

@@ -23,6 +23,9 @@ enum fw_hart_state {
 struct fw_line_owner {
 	struct fw_hart *hart;
 	unsigned line;
+	/* Set by owners other than the MSI self-test's (a vCPU): the self-test's wake
+	 * callback hands the wake to it. */
+	void (*wake)(struct fw_line_owner *o, uint32_t hartid, unsigned line);
 };
 
 /* Self-test results of one hart; written on that hart, read by the boot hart after
@@ -34,6 +37,8 @@ struct fw_selftest {
 	uint32_t resyncs;		/* see wait_for_deliveries() */
 	uint32_t passed, failed;
 };
+
+struct fw_guest_stage;
 
 /* One per cpu node; reached on its own hart through fw_self (TLS, via tp). */
 struct fw_hart {
@@ -49,6 +54,7 @@ struct fw_hart {
 	unsigned geilen;
 	struct hgei_hart hgei;
 	struct fw_selftest st;
+	struct fw_guest_stage *guest;	/* guest_stage.c; allocated at boot */
 };
 
 #define FW_STACK_SIZE	8192
@@ -79,6 +85,7 @@ void fw_tls_init(void *block);
 /* trap.S / trap.c */
 void fw_trap_vector(void);
 void fw_trap_init(void);
+void fw_trap(uint64_t scause);
 
 /* boot.c / hart.c */
 void fw_boot_main(unsigned long hartid, const void *dtb) __attribute__((noreturn));

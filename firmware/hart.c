@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include "csr.h"
 #include "fw.h"
+#include "guest_stage.h"
 #include "sbi.h"
 
 #ifndef FW_START_TIMEOUT_S
@@ -65,6 +66,8 @@ static void hart_selftest(struct fw_hart *self)
 	while (pos < nr_up && up_harts[pos] != self)
 		pos++;
 	fw_selftest_run(self, up_harts[(pos + 1) % nr_up], nr_up);
+	fw_barrier(nr_up);
+	fw_guest_stage_run(self, up_harts[(pos + 1) % nr_up], nr_up);
 	/* Release: the boot hart reads this hart's results after seeing DONE. */
 	atomic_store_explicit(&self->state, FW_HART_DONE, memory_order_release);
 }
@@ -72,6 +75,8 @@ static void hart_selftest(struct fw_hart *self)
 static void __attribute__((noreturn)) report(void)
 {
 	struct hgei_figures fig;
+	struct fw_guest_totals guests = { 0 };
+	char gfields[112];
 	uint32_t done = 0, down = 0, passed = 0, failed = 0;
 	uint64_t sent = 0, delivered = 0, spurious = 0;
 
@@ -89,12 +94,13 @@ static void __attribute__((noreturn)) report(void)
 		}
 		done++;
 		hgei_hart_counters(&h->hgei, &c);
+		fw_guest_stage_format(h, gfields, sizeof(gfields), &guests);
 		fw_printf("hart=%u index=%u group=%u slot=%#lx geilen=%u dt=%u lines=%d "
-			  "sent=%u delivered=%u spurious=%lu\n",
+			  "sent=%u delivered=%u spurious=%lu%s\n",
 			  h->hartid, h->index, h->dt ? h->dt->group : 0,
 			  (unsigned long)(h->dt ? h->dt->slot_pa : 0), h->geilen,
 			  h->dt ? h->dt->dt_guest_files : 0, h->lines, h->st.sent,
-			  h->st.delivered, (unsigned long)c.spurious);
+			  h->st.delivered, (unsigned long)c.spurious, gfields);
 		sent += h->st.sent;
 		delivered += h->st.delivered;
 		spurious += c.spurious;
@@ -103,14 +109,21 @@ static void __attribute__((noreturn)) report(void)
 	}
 	hgei_get_figures(&fig);
 	fw_printf("summary: harts=%u up=%u failed=%u lines_min=%u lines_max=%u "
-		  "lines_total=%lu msis_sent=%lu delivered=%lu spurious=%lu\n",
+		  "lines_total=%lu msis_sent=%lu delivered=%lu spurious=%lu "
+		  "guest_msis=%lu guest_claimed=%lu\n",
 		  fw_nr_harts, done, down, fig.min_lines, fig.max_lines,
 		  (unsigned long)fig.total_lines, (unsigned long)sent,
-		  (unsigned long)delivered, (unsigned long)spurious);
+		  (unsigned long)delivered, (unsigned long)spurious,
+		  (unsigned long)guests.sent, (unsigned long)guests.claimed);
 	if (sent != delivered) {
 		failed++;
 		fw_printf("selftest: %lu MSIs sent but %lu delivered\n", (unsigned long)sent,
 			  (unsigned long)delivered);
+	}
+	if (guests.sent != guests.claimed) {
+		failed++;
+		fw_printf("selftest: %lu MSIs sent to guests but %lu claimed\n",
+			  (unsigned long)guests.sent, (unsigned long)guests.claimed);
 	}
 	fw_printf("selftest: %u passed, %u failed\n", passed, failed);
 	fw_printf("status: %s\n", failed ? "FAIL" : "PASS");

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Running a VS-mode guest on one HGEI line: the recipe of the H extension and the AIA
+ * (hstatus.VGEIN selects the guest file the guest's siselect/sireg/stopei reach and
+ * whose pending identities raise its VSEI; hideleg bit 10 hands that interrupt to it).
+ */
+#include <string.h>
+#include "guest_abi.h"
+#include "imsic.h"
+#include "vcpu.h"
+
+#define CSR_SSCRATCH	0x140
+#define CSR_HEDELEG	0x602
+#define CSR_HIDELEG	0x603
+#define CSR_HCOUNTEREN	0x606
+#define CSR_HTVAL	0x643
+#define CSR_HVIP	0x645
+#define CSR_HGATP	0x680
+#define CSR_VSSTATUS	0x200
+#define CSR_VSIE	0x204
+#define CSR_VSATP	0x280
+
+#define SSTATUS_SPP	(1UL << 8)
+#define HSTATUS_SPV	(1UL << 7)
+#define HSTATUS_VTVM	(1UL << 20)
+#define HSTATUS_VTW	(1UL << 21)
+#define HSTATUS_VTSR	(1UL << 22)
+#define HIDELEG_VSEI	(1UL << 10)
+#define HIE_VSEIE	(1UL << 10)
+#define HCOUNTEREN_CY_TM_IR 0x7UL
+#define HGATP_MODE_SHIFT 60
+#define HGATP_SV39X4	8
+#define VCPU_VMID	1
+
+extern char fw_guest_start[], fw_guest_end[];
+uint64_t fw_vcpu_enter(struct fw_vcpu_regs *regs);
+void fw_vcpu_stamp_vector(void);
+
+void fw_vcpu_prepare(struct fw_vcpu *v, void *gstage_mem, void *ram)
+{
+	fw_gstage_init(&v->gs, gstage_mem);
+	v->ram = ram;
+}
+
+/* lib/hgei's wake, through the self-test's ops: runs in this hart's SGEI trap with
+ * the line already masked in hgeie, so the guest can be entered without the SGEI
+ * being taken again from V = 1. */
+static void vcpu_wake(struct fw_line_owner *o, uint32_t hartid, unsigned line)
+{
+	struct fw_vcpu *v = (struct fw_vcpu *)o;
+
+	if (o->hart != fw_self || hartid != fw_self->hartid || line != v->line.line) {
+		v->wake_misrouted++;
+		return;
+	}
+	v->wake_instret = v->stamp[0];
+	v->wakes++;
+	atomic_store_explicit(&v->runnable, 1, memory_order_relaxed);
+}
+
+static void guest_file_reset(unsigned line)
+{
+	uint64_t hstatus = imsic_select_guest(line);
+
+	imsic_guest_write(IMSIC_EIDELIVERY, 0);
+	imsic_guest_write(IMSIC_EITHRESHOLD, 0);
+	imsic_guest_write(IMSIC_EIE0, 0);
+	imsic_guest_write(IMSIC_EIP0, 0);
+	csr_write(CSR_HSTATUS, hstatus);
+}
+
+/* Code pages at their own address (the guest is linked into the firmware), the data
+ * page at GUEST_RAM_GPA, the guest file at GUEST_IMSIC_GPA (read/write, never X). */
+static int map_guest(struct fw_vcpu *v)
+{
+	uintptr_t pa = (uintptr_t)fw_guest_start & ~(uintptr_t)(GUEST_PAGE_SIZE - 1);
+	int err = 0;
+
+	fw_gstage_init(&v->gs, v->gs.root);
+	for (; !err && pa < (uintptr_t)fw_guest_end; pa += GUEST_PAGE_SIZE)
+		err = fw_gstage_map(&v->gs, pa, pa, GSTAGE_R | GSTAGE_X);
+	if (!err)
+		err = fw_gstage_map(&v->gs, GUEST_RAM_GPA, (uintptr_t)v->ram,
+				    GSTAGE_R | GSTAGE_W);
+	if (!err)
+		err = fw_gstage_map(&v->gs, GUEST_IMSIC_GPA, v->line.file_pa,
+				    GSTAGE_R | GSTAGE_W);
+	return err;
+}
+
+/* The H-extension state the guest runs under: nothing of its own trapped or
+ * delegated except its external interrupt, counters readable, no VS translation. */
+static int enter_hypervisor_state(struct fw_vcpu *v)
+{
+	csr_write(CSR_HGATP, fw_gstage_hgatp(&v->gs, VCPU_VMID));
+	if (csr_read(CSR_HGATP) >> HGATP_MODE_SHIFT != HGATP_SV39X4) {
+		csr_write(CSR_HGATP, 0);
+		return -HGEI_ENODEV;
+	}
+	fw_gstage_fence();
+	csr_write(CSR_HEDELEG, 0);
+	csr_set(CSR_HIDELEG, HIDELEG_VSEI);
+	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HCOUNTEREN, HCOUNTEREN_CY_TM_IR);
+	csr_write(CSR_VSSTATUS, 0);
+	csr_write(CSR_VSIE, 0);
+	csr_write(CSR_VSATP, 0);
+	return 0;
+}
+
+int fw_vcpu_create(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
+		   const uint64_t args[3])
+{
+	int err;
+
+	if (!v->ram || !v->gs.root)
+		return -HGEI_ENODEV;
+	v->owner = (struct fw_line_owner){ .hart = self, .wake = vcpu_wake };
+	err = hgei_alloc(&self->hgei, &v->owner, &v->line);
+	if (err) {
+		fw_printf("vcpu: hart %u: no line: %s\n", self->hartid, hgei_strerror(err));
+		return err;
+	}
+	v->owner.line = v->line.line;
+	guest_file_reset(v->line.line);
+	err = map_guest(v);
+	if (err)
+		fw_printf("vcpu: hart %u: G-stage map failed: %s\n", self->hartid,
+			  hgei_strerror(err));
+	if (!err) {
+		err = enter_hypervisor_state(v);
+		if (err)
+			fw_printf("vcpu: hart %u: hgatp does not take Sv39x4\n", self->hartid);
+	}
+	if (err) {
+		hgei_free(&self->hgei, v->line.line, &v->owner);
+		memset(&v->line, 0, sizeof(v->line));
+		return err;
+	}
+	memset(v->ram, 0, GUEST_PAGE_SIZE);
+	memset(&v->regs, 0, sizeof(v->regs));
+	for (int i = 0; i < 3; i++)
+		v->regs.gpr[VCPU_REG_A0 + i] = args[i];
+	v->pc = entry;
+	v->wakes = v->wake_misrouted = 0;
+	return 0;
+}
+
+uint64_t fw_vcpu_run(struct fw_vcpu *v)
+{
+	uint64_t hstatus, cause;
+
+	/* Masked from here: stvec points at the exit vector until the guest's trap. */
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	hstatus = csr_read(CSR_HSTATUS) &
+		  ~(HSTATUS_VGEIN_MASK | HSTATUS_VTW | HSTATUS_VTSR | HSTATUS_VTVM);
+	csr_write(CSR_HSTATUS, hstatus | HSTATUS_SPV | v->line.hstatus_vgein);
+	/* SPP = 1 enters VS; SPP = 0 would enter VU, where the guest's CSR writes trap. */
+	csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	csr_write(CSR_SEPC, v->pc);
+	cause = fw_vcpu_enter(&v->regs);
+	v->pc = csr_read(CSR_SEPC);
+	v->exit_stval = csr_read(CSR_STVAL);
+	v->exit_htval = csr_read(CSR_HTVAL);
+	return cause;
+}
+
+static bool vcpu_runnable(void *arg)
+{
+	struct fw_vcpu *v = arg;
+
+	return atomic_load_explicit(&v->runnable, memory_order_relaxed) != 0;
+}
+
+int fw_vcpu_block(struct fw_vcpu *v, struct fw_hart *self)
+{
+	atomic_store_explicit(&v->runnable, 0, memory_order_relaxed);
+	v->stamp[0] = v->wake_instret = 0;
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	v->blocked_stvec = csr_read(CSR_STVEC);
+	csr_write(CSR_SSCRATCH, (uintptr_t)v->stamp);
+	csr_write(CSR_STVEC, (uintptr_t)fw_vcpu_stamp_vector);
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+	return hgei_arm(&self->hgei, v->line.line, &v->owner);
+}
+
+bool fw_vcpu_wait(struct fw_vcpu *v, struct fw_hart *self, uint64_t deadline)
+{
+	bool woken = fw_wait_until(vcpu_runnable, v, deadline);
+
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	csr_write(CSR_STVEC, v->blocked_stvec);
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+	if (!woken)
+		hgei_disarm(&self->hgei, v->line.line, &v->owner);
+	return woken;
+}
+
+int fw_vcpu_destroy(struct fw_vcpu *v, struct fw_hart *self)
+{
+	unsigned line = v->line.line;
+	int err;
+
+	if (!line)
+		return 0;
+	guest_file_reset(line);
+	hgei_disarm(&self->hgei, line, &v->owner);
+	err = hgei_free(&self->hgei, line, &v->owner);
+	csr_write(CSR_HGATP, 0);
+	fw_gstage_fence();
+	csr_clear(CSR_HIDELEG, HIDELEG_VSEI);
+	csr_clear(CSR_HIE, HIE_VSEIE);
+	csr_write(CSR_HSTATUS, csr_read(CSR_HSTATUS) & ~HSTATUS_VGEIN_MASK);
+	memset(&v->line, 0, sizeof(v->line));
+	return err;
+}

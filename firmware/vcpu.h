@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A minimal vCPU as a hypervisor would run one: a VS-mode guest on one HGEI line of
+ * its hart (hstatus.VGEIN), its own G-stage tables, and the blocked path (line armed
+ * while the vCPU is out, woken by lib/hgei's SGEI dispatch). One vCPU per hart at a
+ * time; every function runs on the vCPU's hart.
+ */
+#ifndef FW_VCPU_H
+#define FW_VCPU_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include "fw.h"
+#include "gstage.h"
+
+/* Saved by vcpu_switch.S, which hard-codes these offsets. */
+struct fw_vcpu_regs {
+	uint64_t gpr[32];		/* the guest's x0..x31 */
+	uint64_t host[16];		/* the runtime's ra, sp, gp, tp, s0..s11 */
+	uint64_t host_stvec;
+};
+_Static_assert(__builtin_offsetof(struct fw_vcpu_regs, host) == 256, "vcpu_switch.S");
+_Static_assert(__builtin_offsetof(struct fw_vcpu_regs, host_stvec) == 384, "vcpu_switch.S");
+
+#define VCPU_REG_A0	10
+
+struct fw_vcpu {
+	struct fw_line_owner owner;	/* lib/hgei's owner pointer; its wake hook finds us */
+	struct fw_vcpu_regs regs;
+	uint64_t pc;			/* where the guest resumes */
+	struct fw_gstage gs;
+	void *ram;			/* host address of the guest's data page */
+	struct hgei_line line;		/* line.line == 0: no line held */
+	/* Set by the wake hook in this hart's SGEI trap, read by this hart's wait loop:
+	 * the same hart, so relaxed; atomic so the loop re-reads it after the trap. */
+	_Atomic uint32_t runnable;
+	uint32_t wakes;			/* wake hook calls for this vCPU */
+	uint32_t wake_misrouted;	/* wake hook calls naming another hart or line */
+	uint64_t stamp[2];		/* fw_vcpu_stamp_vector's slot: instret, spill */
+	uint64_t wake_instret;		/* the stamp of the SGEI trap that woke us */
+	uint64_t blocked_stvec;		/* stvec to put back when the wait ends */
+	uint64_t exit_stval, exit_htval; /* of the last exit */
+};
+
+/** Boot hart, at boot: gives @v its G-stage memory and its guest data page. */
+void fw_vcpu_prepare(struct fw_vcpu *v, void *gstage_mem, void *ram);
+
+/**
+ * Takes a line of @self for @v, resets its guest file, maps the guest's code, data
+ * page and IMSIC page, and sets the guest up to start at @entry with a0..a2 = @args.
+ * Returns 0 or a negative HGEI error (logged, naming the hart); then holds nothing.
+ */
+int fw_vcpu_create(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
+		   const uint64_t args[3]);
+
+/** Runs the guest until its next trap into HS; returns that scause. Interrupts are
+ * left masked (sstatus.SIE = 0): the caller handles the exit, then unmasks. */
+uint64_t fw_vcpu_run(struct fw_vcpu *v);
+
+/** Blocks @v: arms its line so an MSI to its guest file wakes it (SGEI), and stamps
+ * instret on every HS trap until fw_vcpu_wait() returns. Returns hgei_arm()'s code. */
+int fw_vcpu_block(struct fw_vcpu *v, struct fw_hart *self);
+
+/** Sleeps until the SGEI has made @v runnable or the time CSR passes @deadline.
+ * On timeout the line is disarmed. Returns true when woken. */
+bool fw_vcpu_wait(struct fw_vcpu *v, struct fw_hart *self, uint64_t deadline);
+
+/** Gives the line back (guest file disabled first) and drops the G-stage map and
+ * the VS interrupt delegation. Returns hgei_free()'s code (0 when nothing was held). */
+int fw_vcpu_destroy(struct fw_vcpu *v, struct fw_hart *self);
+
+#endif
