@@ -43,6 +43,7 @@ struct fw_guest_stage {
 	uint32_t sent;			/* MSIs this hart wrote into another hart's guest */
 	uint32_t claimed;		/* right identities this hart's guest claimed */
 	uint64_t sgei_to_guest;		/* instret, HS trap vector to guest vector */
+	uint64_t timer_at;		/* the HS timer this stage last armed */
 };
 
 extern char fw_guest_entry[], fw_guest_wait[], fw_guest_wait_end[], fw_guest_resume[];
@@ -138,7 +139,12 @@ static long run_until_call(struct fw_hart *self, struct send_duty *duty, uint64_
 			      GUEST_TIMEOUT_S, (unsigned long)v->pc);
 			return -1;
 		}
-		sbi_set_timer(now + slice < deadline ? now + slice : deadline);
+		/* A timer still ahead ends the slice: only the wait before a blocked
+		 * vCPU's re-entry leaves one, and it keeps the SBI call off that path. */
+		if (now >= self->guest->timer_at) {
+			self->guest->timer_at = now + slice < deadline ? now + slice : deadline;
+			sbi_set_timer(self->guest->timer_at);
+		}
 		cause = fw_vcpu_run(v);
 		if (cause == SCAUSE_VS_ECALL) {
 			csr_set(CSR_SSTATUS, SSTATUS_SIE);
@@ -152,9 +158,12 @@ static long run_until_call(struct fw_hart *self, struct send_duty *duty, uint64_
 			      (unsigned long)v->exit_stval, (unsigned long)v->exit_htval);
 			return -1;
 		}
-		/* The slice timer only ends the slice; the runtime's handler takes the rest
-		 * (IPIs from barriers and remote arms, SGEIs of other lines). */
-		if ((cause & ~SCAUSE_IRQ) != IRQ_S_TIMER)
+		/* A timer ends the slice and is re-armed next time round; the runtime's
+		 * handler takes the rest (IPIs from barriers and remote arms, SGEIs of
+		 * other lines). */
+		if ((cause & ~SCAUSE_IRQ) == IRQ_S_TIMER)
+			self->guest->timer_at = 0;
+		else
 			fw_trap(cause);
 		csr_set(CSR_SSTATUS, SSTATUS_SIE);
 	}
@@ -241,6 +250,8 @@ static void phase_running(struct fw_hart *self, bool have, struct fw_hart *targe
 		.due = atomic_load_explicit(&target->guest->ready, memory_order_acquire),
 	};
 
+	/* The barrier's waits re-armed the timer: arm ours on the first entry. */
+	g->timer_at = 0;
 	if (have && guest_called(self, run_until_call(self, &duty, deadline)) &&
 	    check_claim(self, "running", id_running(self->hartid), (uintptr_t)fw_guest_wait,
 			(uintptr_t)fw_guest_wait_end, 1))
@@ -267,6 +278,7 @@ static void phase_blocked(struct fw_hart *self, struct fw_hart *target, uint64_t
 	if (!atomic_load_explicit(&g->armed, memory_order_relaxed))
 		return;
 	woken = fw_vcpu_wait(v, self, deadline);
+	g->timer_at = deadline;
 	check(self, woken && v->wakes == 1 && !v->wake_misrouted,
 	      "blocked vCPU: woken %d, %u wakes, %u misrouted, hgeip %#lx\n", woken, v->wakes,
 	      v->wake_misrouted, (unsigned long)csr_read(CSR_HGEIP));

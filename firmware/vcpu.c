@@ -7,6 +7,7 @@
 #include <string.h>
 #include "guest_abi.h"
 #include "imsic.h"
+#include "sbi.h"
 #include "vcpu.h"
 
 #define CSR_SSCRATCH	0x140
@@ -165,13 +166,6 @@ uint64_t fw_vcpu_run(struct fw_vcpu *v)
 	return cause;
 }
 
-static bool vcpu_runnable(void *arg)
-{
-	struct fw_vcpu *v = arg;
-
-	return atomic_load_explicit(&v->runnable, memory_order_relaxed) != 0;
-}
-
 int fw_vcpu_block(struct fw_vcpu *v, struct fw_hart *self)
 {
 	atomic_store_explicit(&v->runnable, 0, memory_order_relaxed);
@@ -184,11 +178,26 @@ int fw_vcpu_block(struct fw_vcpu *v, struct fw_hart *self)
 	return hgei_arm(&self->hgei, v->line.line, &v->owner);
 }
 
+/*
+ * Not fw_wait_until(): its timer slices would leave the hart with no timer armed
+ * once one fired after the wake, and re-arming on the way into the guest would put an
+ * SBI call on the measured path. One timer at @deadline serves both the wait and the
+ * guest's first run. The check runs masked and wfi still wakes on a pending
+ * interrupt, so an SGEI between the check and the wfi is not lost.
+ */
 bool fw_vcpu_wait(struct fw_vcpu *v, struct fw_hart *self, uint64_t deadline)
 {
-	bool woken = fw_wait_until(vcpu_runnable, v, deadline);
+	bool woken;
 
-	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	sbi_set_timer(deadline);
+	for (;;) {
+		csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+		woken = atomic_load_explicit(&v->runnable, memory_order_relaxed) != 0;
+		if (woken || fw_time() >= deadline)
+			break;
+		__asm__ volatile("wfi");
+		csr_set(CSR_SSTATUS, SSTATUS_SIE);
+	}
 	csr_write(CSR_STVEC, v->blocked_stvec);
 	csr_set(CSR_SSTATUS, SSTATUS_SIE);
 	if (!woken)

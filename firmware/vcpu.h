@@ -62,7 +62,8 @@ uint64_t fw_vcpu_run(struct fw_vcpu *v);
 int fw_vcpu_block(struct fw_vcpu *v, struct fw_hart *self);
 
 /** Sleeps until the SGEI has made @v runnable or the time CSR passes @deadline.
- * On timeout the line is disarmed. Returns true when woken. */
+ * Leaves the HS timer armed at @deadline (a watchdog for the next run). On timeout
+ * the line is disarmed. Returns true when woken. */
 bool fw_vcpu_wait(struct fw_vcpu *v, struct fw_hart *self, uint64_t deadline);
 
 /** Gives the line back (guest file disabled first) and drops the G-stage map and
