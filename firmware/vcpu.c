@@ -32,6 +32,9 @@
 #define HGATP_MODE_SHIFT 60
 #define HGATP_SV39X4	8
 #define VCPU_VMID	1
+/* FW_TEST_GUEST_NO_VSEI (tests/qemu/guest.sh) leaves VSEI undelegated: the guest's
+ * sie.SEIE write is dropped, it never sees its MSI, and the watchdog must end the
+ * stage with a failure. */
 
 extern char fw_guest_start[], fw_guest_end[];
 uint64_t fw_vcpu_enter(struct fw_vcpu_regs *regs);
@@ -100,7 +103,9 @@ static int enter_hypervisor_state(struct fw_vcpu *v)
 	}
 	fw_gstage_fence();
 	csr_write(CSR_HEDELEG, 0);
+#ifndef FW_TEST_GUEST_NO_VSEI
 	csr_set(CSR_HIDELEG, HIDELEG_VSEI);
+#endif
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HCOUNTEREN, HCOUNTEREN_CY_TM_IR);
 	csr_write(CSR_VSSTATUS, 0);

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The guest stage beyond the boot suites: a guest that never sees its interrupt must
+# end the run with a clear failure (the HS-timer watchdog), not a hang; and under
+# QEMU -icount shift=0 the blocked path's instruction count, HS SGEI vector to the
+# guest's vector (sgei_to_guest), is printed for each hart.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+BUILD=${BUILD:-build}
+out=$BUILD/test-logs/qemu-guest
+mkdir -p "$out"
+passed=0 failed=0
+
+pass() { passed=$((passed + 1)); echo "ok $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# VSEI left undelegated, 3 s per phase: every guest must be reported failed by the
+# watchdog, the senders' MSIs counted as unclaimed, and QEMU must exit non-zero.
+stuck=$BUILD/guest-stuck
+if make --no-print-directory -s firmware BUILD="$stuck" \
+	FW_DEFS="-DFW_TEST_GUEST_NO_VSEI -DGUEST_TIMEOUT_S=3" >"$out/stuck-build.log" 2>&1; then
+	tools/boot.sh --smp 2 --timeout 60 --fw "$stuck/firmware.elf" >"$out/stuck.log" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] && [ $rc -ne 124 ] &&
+	   [ "$(grep -c 'guest made no call within 3 s' "$out/stuck.log")" -eq 2 ] &&
+	   [ "$(grep -cE '^hart=[0-9]+ .* guest=fail blocked=fail ' "$out/stuck.log")" -eq 2 ] &&
+	   grep -qE '^selftest: [1-9][0-9]* MSIs sent to guests but 0 claimed' "$out/stuck.log" &&
+	   grep -q '^status: FAIL' "$out/stuck.log"; then
+		pass "stuck guest ends the run (exit $rc)"
+	else
+		fail "stuck guest: exit $rc, see $out/stuck.log"
+	fi
+else
+	fail "stuck guest: build failed, see $out/stuck-build.log"
+fi
+
+# Instruction counts: under -icount every hart reads one global instret, so a hart's
+# count also holds what the other hart ran meanwhile; the smaller one is the cleaner.
+for smp in 1 2; do
+	log=$out/icount-smp$smp.log
+	tools/boot.sh --smp $smp --timeout 120 --fw "$BUILD/firmware.elf" -- -icount shift=0 \
+		>"$log" 2>&1
+	rc=$?
+	counts=$(sed -nE 's/^hart=([0-9]+) .* blocked=pass .* sgei_to_guest=([0-9]+)$/hart \1: \2/p' "$log")
+	if [ $rc -eq 0 ] && [ "$(grep -c . <<<"$counts")" -eq $smp ] && grep -q '^status: PASS' "$log"; then
+		pass "icount smp$smp: blocked path, HS SGEI vector to guest vector (instret): $(paste -sd ' ' <<<"$counts" | sed 's/hart/ hart/g')"
+	else
+		fail "icount smp$smp: exit $rc, see $log"
+	fi
+done
+
+echo "qemu-guest: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
