@@ -18,6 +18,9 @@
 #define SSTATUS_SIE	(1 << 1)
 
 	.section .text.guest, "ax"
+	/* The guest's gp is not the firmware's: no gp-relative relaxation of la. */
+	.option	norelax
+	/* Whole pages of their own, so the G-stage map exposes no firmware code. */
 	.balign	GUEST_PAGE_SIZE
 	.globl	fw_guest_start
 fw_guest_start:
@@ -110,5 +113,6 @@ guest_vector:
 	csrr	t0, sscratch
 	sret
 
+	.balign	GUEST_PAGE_SIZE
 	.globl	fw_guest_end
 fw_guest_end:

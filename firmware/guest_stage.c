@@ -92,8 +92,9 @@ void fw_guest_stage_alloc(void)
 	}
 }
 
-/* A word of a guest's data page, as another hart or HS reads it. Acquire: the guest's
- * earlier stores (its file set-up) come before the flag it sets. */
+/* A word of a guest's data page, as another hart or HS reads it. Acquire pairs with
+ * the guest's program order: it sets GUEST_WAITING after its file set-up (CSR writes,
+ * in effect once retired), so an MSI sent after seeing the flag finds the file on. */
 static uint64_t guest_word(const struct fw_guest_stage *g, unsigned off)
 {
 	return __atomic_load_n((uint64_t *)((char *)g->vcpu.ram + off), __ATOMIC_ACQUIRE);

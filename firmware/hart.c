@@ -66,7 +66,6 @@ static void hart_selftest(struct fw_hart *self)
 	while (pos < nr_up && up_harts[pos] != self)
 		pos++;
 	fw_selftest_run(self, up_harts[(pos + 1) % nr_up], nr_up);
-	fw_barrier(nr_up);
 	fw_guest_stage_run(self, up_harts[(pos + 1) % nr_up], nr_up);
 	/* Release: the boot hart reads this hart's results after seeing DONE. */
 	atomic_store_explicit(&self->state, FW_HART_DONE, memory_order_release);

@@ -36,6 +36,9 @@
  * sie.SEIE write is dropped, it never sees its MSI, and the watchdog must end the
  * stage with a failure. */
 
+/* The wake hook gets the owner pointer lib/hgei was given: &v->owner. */
+_Static_assert(__builtin_offsetof(struct fw_vcpu, owner) == 0, "owner first");
+
 extern char fw_guest_start[], fw_guest_end[];
 uint64_t fw_vcpu_enter(struct fw_vcpu_regs *regs);
 void fw_vcpu_stamp_vector(void);
@@ -173,6 +176,8 @@ uint64_t fw_vcpu_run(struct fw_vcpu *v)
 
 int fw_vcpu_block(struct fw_vcpu *v, struct fw_hart *self)
 {
+	int err;
+
 	atomic_store_explicit(&v->runnable, 0, memory_order_relaxed);
 	v->stamp[0] = v->wake_instret = 0;
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
@@ -180,7 +185,10 @@ int fw_vcpu_block(struct fw_vcpu *v, struct fw_hart *self)
 	csr_write(CSR_SSCRATCH, (uintptr_t)v->stamp);
 	csr_write(CSR_STVEC, (uintptr_t)fw_vcpu_stamp_vector);
 	csr_set(CSR_SSTATUS, SSTATUS_SIE);
-	return hgei_arm(&self->hgei, v->line.line, &v->owner);
+	err = hgei_arm(&self->hgei, v->line.line, &v->owner);
+	if (err)
+		csr_write(CSR_STVEC, v->blocked_stvec);
+	return err;
 }
 
 /*
