@@ -274,7 +274,9 @@ static void phase_blocked(struct fw_hart *self, struct fw_hart *target, uint64_t
 	struct fw_guest_stage *g = self->guest;
 	struct fw_vcpu *v = &g->vcpu;
 	struct send_duty duty = { .target = target, .id = id_blocked(target->hartid) };
+	uint64_t hgeie;
 	bool woken;
+	long call;
 
 	if (atomic_load_explicit(&target->guest->armed, memory_order_acquire))
 		send_msi(self, &duty);
@@ -282,15 +284,19 @@ static void phase_blocked(struct fw_hart *self, struct fw_hart *target, uint64_t
 		return;
 	woken = fw_vcpu_wait(v, self, deadline);
 	g->timer_at = deadline;
-	check(self, woken && v->wakes == 1 && !v->wake_misrouted,
-	      "blocked vCPU: woken %d, %u wakes, %u misrouted, hgeip %#lx\n", woken, v->wakes,
-	      v->wake_misrouted, (unsigned long)csr_read(CSR_HGEIP));
-	if (!woken)
+	if (!woken) {
+		check(self, false, "blocked vCPU: no wake within %u s, hgeip %#lx\n",
+		      GUEST_TIMEOUT_S, (unsigned long)csr_read(CSR_HGEIP));
 		return;
-	/* Entering with the line still in hgeie would take the SGEI again from V = 1. */
-	check(self, !(csr_read(CSR_HGEIE) & 1ULL << v->line.line),
-	      "line %u still enabled in hgeie after the wake\n", v->line.line);
-	if (guest_called(self, run_until_call(self, NULL, deadline)) &&
+	}
+	/* Entering with the line still in hgeie would take the SGEI again from V = 1.
+	 * Read now, checked after the run: the checks stay off the measured path. */
+	hgeie = csr_read(CSR_HGEIE);
+	call = run_until_call(self, NULL, deadline);
+	check(self, v->wakes == 1 && !v->wake_misrouted && !(hgeie & 1ULL << v->line.line),
+	      "blocked vCPU: %u wakes, %u misrouted, hgeie %#lx at re-entry (line %u)\n",
+	      v->wakes, v->wake_misrouted, (unsigned long)hgeie, v->line.line);
+	if (guest_called(self, call) &&
 	    check_claim(self, "blocked", id_blocked(self->hartid), (uintptr_t)fw_guest_resume,
 			(uintptr_t)fw_guest_resume + 1, 2)) {
 		g->blocked = GUEST_PASS;
