@@ -4,6 +4,8 @@
 #include "fw.h"
 #include "sbi.h"
 
+void fw_trap(uint64_t scause);
+
 void fw_trap_init(void)
 {
 	csr_write(CSR_STVEC, (uintptr_t)fw_trap_vector);
