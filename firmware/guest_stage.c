@@ -186,6 +186,7 @@ static bool guest_start(struct fw_hart *self, uint64_t deadline)
 				   GUEST_RAM_GPA };
 	const uint64_t eie = 1ULL << args[0] | 1ULL << args[1];
 	uint64_t hstatus, eidelivery, eie0;
+	long call;
 	int err;
 
 	err = fw_vcpu_create(v, self, (uintptr_t)fw_guest_entry, args);
@@ -194,8 +195,10 @@ static bool guest_start(struct fw_hart *self, uint64_t deadline)
 		return false;
 	check(self, v->line.file_pa == self->dt->slot_pa + v->line.line * HGEI_GUEST_FILE_SIZE,
 	      "line %u: guest file %#lx\n", v->line.line, (unsigned long)v->line.file_pa);
-	if (run_until_call(self, NULL, deadline) != GUEST_CALL_READY) {
-		check(self, false, "guest did not report ready\n");
+	call = run_until_call(self, NULL, deadline);
+	if (call != GUEST_CALL_READY) {
+		if (call >= 0)
+			check(self, false, "guest made call %ld, want ready\n", call);
 		return false;
 	}
 	/* What the guest wrote through siselect/sireg must be in host guest file line. */
