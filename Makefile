@@ -8,7 +8,8 @@ SMP		?= 4
 AIA_GUESTS	?= 7
 TOPOLOGY	?=
 DTB		?=
-BOOT		?= sbi
+# auto: OpenSBI up to the harts it can start (tools/boot.sh), the M-mode layer above.
+BOOT		?= auto
 PLATFORM	?= qemu-virt
 TIMEOUT		?= 120
 BUILD		?= build
@@ -23,11 +24,13 @@ HOST_CC		?= gcc
 CLANG		?= clang
 
 # ---- flags -----------------------------------------------------------------------
+PLATFORM_CFLAGS	:=
+include platform/$(PLATFORM)/platform.mk
 WARN		:= -Wall -Wextra -Werror
 FW_ARCH		:= -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 FW_CFLAGS	:= -std=c11 $(WARN) $(FW_ARCH) -ffreestanding -O2 -g \
 		   -fno-omit-frame-pointer --specs=picolibc.specs \
-		   -Iinclude -Iplatform/$(PLATFORM) -I$(LIBFDT_DIR) $(FW_DEFS)
+		   -Iinclude -Iplatform/$(PLATFORM) -I$(LIBFDT_DIR) $(PLATFORM_CFLAGS) $(FW_DEFS)
 FW_ASFLAGS	:= $(FW_ARCH) -Wa,-march=rv64imac_zicsr_zifencei_h -Iinclude -g $(FW_DEFS)
 # Link with the plain arch or GCC picks the lp64d libgcc multilib.
 FW_LDFLAGS	:= -march=rv64imac -mabi=lp64 --specs=picolibc.specs -nostartfiles \
@@ -87,7 +90,7 @@ $(BUILD)/fw/libfdt/%.o: $(LIBFDT_DIR)/libfdt.h
 # Rebuild the firmware when FW_DEFS or FW_BASE change.
 $(BUILD)/fw/.defs: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(FW_DEFS) $(FW_BASE)' | cmp -s - $@ || echo '$(FW_DEFS) $(FW_BASE)' > $@
+	@echo '$(PLATFORM_CFLAGS) $(FW_DEFS) $(FW_BASE)' | cmp -s - $@ || echo '$(PLATFORM_CFLAGS) $(FW_DEFS) $(FW_BASE)' > $@
 FORCE:
 
 # ---- firmware-m (BOOT=bare): the M-mode layer + the same HS runtime, one image ------
@@ -120,7 +123,7 @@ $(BUILD)/tools/%: tools/%.c $(LIB_SRCS) $(wildcard include/*.h lib/hgei/*.h)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(filter lib/hgei/dt%.c lib/hgei/strerror.c,$(LIB_SRCS)) -lfdt
 
 # ---- run and test ------------------------------------------------------------------
-run: setup firmware $(if $(filter bare,$(BOOT)),firmware-m)
+run: setup firmware firmware-m
 	@tools/boot.sh --boot $(BOOT) --smp $(SMP) --guests $(AIA_GUESTS) \
 		--timeout $(TIMEOUT) $(if $(TOPOLOGY),--topology $(TOPOLOGY)) \
 		$(if $(DTB),--dtb $(DTB)) --fw $(BUILD)/firmware.elf

@@ -76,7 +76,7 @@ static void __attribute__((noreturn)) report(void)
 	struct hgei_figures fig;
 	struct fw_guest_totals guests = { 0 };
 	char gfields[112];
-	uint32_t done = 0, down = 0, passed = 0, failed = 0;
+	uint32_t done = 0, down = 0, pending = 0, passed = 0, failed = 0;
 	uint64_t sent = 0, delivered = 0, spurious = 0;
 
 	for (uint32_t i = 0; i < fw_nr_harts; i++) {
@@ -85,10 +85,12 @@ static void __attribute__((noreturn)) report(void)
 		struct hgei_counters c;
 
 		if (state != FW_HART_DONE) {
+			long hsm = sbi_hart_status(h->hartid);
+
 			down++;
 			failed++;
-			fw_printf("hart=%u state=down hsm=%ld\n", h->hartid,
-				  sbi_hart_status(h->hartid));
+			pending += hsm == SBI_HSM_START_PENDING;
+			fw_printf("hart=%u state=down hsm=%ld\n", h->hartid, hsm);
 			continue;
 		}
 		done++;
@@ -106,6 +108,10 @@ static void __attribute__((noreturn)) report(void)
 		passed += h->st.passed;
 		failed += h->st.failed;
 	}
+	if (pending)
+		fw_printf("boot: %u harts never left SBI HSM START_PENDING: the SBI firmware "
+			  "died starting them (OpenSBI 1.5.1 runs out of heap from the 34th "
+			  "hart on; boot with BOOT=bare)\n", pending);
 	hgei_get_figures(&fig);
 	fw_printf("summary: harts=%u up=%u failed=%u lines_min=%u lines_max=%u "
 		  "lines_total=%lu msis_sent=%lu delivered=%lu spurious=%lu "

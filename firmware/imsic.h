@@ -49,6 +49,21 @@ static inline unsigned imsic_guest_claim(void)
 	return (unsigned)(v >> 16);
 }
 
+/*
+ * Makes QEMU re-derive hgeip[@line] from guest file @line. QEMU 10 updates hgeip with
+ * an unlocked read-modify-write from whichever host thread raises or lowers a guest
+ * file's line, so a claim on this hart racing an MSI from another hart into a second
+ * file can drop that file's hgeip bit. Any vsireg access re-evaluates the file; on
+ * hardware this is a harmless read of eidelivery.
+ */
+static inline void imsic_guest_reevaluate(unsigned line)
+{
+	uint64_t hstatus = imsic_select_guest(line);
+
+	(void)imsic_guest_read(IMSIC_EIDELIVERY);
+	csr_write(CSR_HSTATUS, hstatus);
+}
+
 /* An MSI: @id written to the file's seteipnum_le register (offset 0 of its page). */
 static inline void imsic_send(uint64_t file_pa, unsigned id)
 {

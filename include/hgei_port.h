@@ -22,6 +22,8 @@ void hgei_arch_hgeie_set(uint64_t bits);
 void hgei_arch_hgeie_clear(uint64_t bits);
 uint64_t hgei_arch_hgeip_read(void);
 void hgei_arch_hie_set(uint64_t bits);
+/* The emulated hart derives SGEIP from hgeie & hgeip on every look: nothing to settle. */
+static inline void hgei_arch_sgeip_settle(void) {}
 #endif
 
 /**

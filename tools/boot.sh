@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boots the hartgei firmware on QEMU virt (AIA: APLIC + IMSIC) and exits with QEMU's
 # status: 0 when the firmware reported PASS, non-zero otherwise, 124 on timeout.
-#   tools/boot.sh [--boot sbi|bare] [--smp N] [--guests G] [--dtb FILE]
+#   tools/boot.sh [--boot auto|sbi|bare] [--smp N] [--guests G] [--dtb FILE]
 #                 [--topology NAME] [--timeout S] [--fw ELF] [--list] [-- extra qemu args]
 set -euo pipefail
 
@@ -37,9 +37,22 @@ if [ -n "$topology" ]; then
 	. "$tfile"
 	smp=${SMP:-$smp} guests=${AIA_GUESTS:-$guests}
 	nodes=${NUMA_NODES:-0}
+	[ "$boot" = auto ] && boot=
 	boot=${boot:-${BOOT:-}}
 fi
-boot=${boot:-sbi}
+# auto: OpenSBI while it can start every hart, hartgei's own M-mode layer beyond.
+# Debian's OpenSBI 1.5.1 (fw_dynamic) runs out of heap in its warm-boot init from the
+# 34th hart on (measured on QEMU 10 virt with AIA: 33 harts start, 34 leave one behind):
+# the hart hangs in sbi_hart_hang() with SBI_ENOMEM and stays HSM START_PENDING
+# (README, "Hart limits").
+OPENSBI_MAX_HARTS=33
+if [ -z "$boot" ] || [ "$boot" = auto ]; then
+	boot=sbi
+	if [ "$smp" -gt "$OPENSBI_MAX_HARTS" ]; then
+		boot=bare
+		echo "boot: $smp harts exceed the $OPENSBI_MAX_HARTS OpenSBI 1.5.1 can start; booting bare (BOOT=sbi forces OpenSBI)"
+	fi
+fi
 
 case "$boot" in
 sbi) firmware=(-bios default -kernel "$fw") ;;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# QEMU boots of the OpenSBI payload: every hart must come up, report
+# QEMU boots as `make run` does them (BOOT=auto: OpenSBI up to 33 harts, the bare
+# M-mode layer beyond), plus both paths forced: every hart must come up, report
 # lines = min(GEILEN, devicetree limit), and receive one real MSI on each of its lines
 # from another hart; on every hart with a line a VS-mode guest must take an MSI while
 # running and one while blocked; a crash must end the run with a failure.
@@ -40,15 +41,16 @@ check_report() {
 	grep -qE '^selftest: [0-9]+ passed, 0 failed' "$log" && grep -q '^status: PASS' "$log"
 }
 
+# boot_case NAME SMP GUESTS [BOOT]
 boot_case() {
-	local name=$1 smp=$2 guests=$3 log=$out/$1.log
+	local name=$1 smp=$2 guests=$3 boot=${4:-auto} log=$out/$1.log
 	local start=$SECONDS
-	tools/boot.sh --smp "$smp" --guests "$guests" --timeout 120 \
+	tools/boot.sh --boot "$boot" --smp "$smp" --guests "$guests" --timeout 120 \
 		--fw "$BUILD/firmware.elf" >"$log" 2>&1
 	local rc=$?
 	if [ $rc -eq 0 ] && check_report "$log" "$smp" "$guests"; then
 		pass
-		echo "ok $name ($((SECONDS - start)) s)"
+		echo "ok $name boot=$(sed -nE 's/^boot: .* -bios ([^ ]+).*/\1/p' "$log" | head -n 1) ($((SECONDS - start)) s)"
 	else
 		fail "$name: exit $rc, see $log"
 	fi
@@ -56,9 +58,12 @@ boot_case() {
 
 boot_case smp1 1 7
 boot_case smp4 4 7
-boot_case smp32 32 7
+boot_case smp33-sbi 33 7 sbi
+boot_case smp64 64 7
 boot_case guests0 4 0
 boot_case guests1 4 1
+boot_case smp4-bare 4 7 bare
+boot_case guests0-bare 4 0 bare
 
 # An injected illegal instruction must print the trap and make QEMU exit non-zero.
 crash=$BUILD/crash

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Boots every topology of platform/topologies/ and checks the report against what the
-# topology file says: per-hart usable lines (EXPECT_LINES, or EXPECT_LINES_ALL for every
+# Boots every topology of platform/topologies/, in both boot paths (OpenSBI payload and
+# bare M-mode layer) unless the file names one with BOOT=, and checks the report
+# against what the topology file says: per-hart usable lines (EXPECT_LINES, or EXPECT_LINES_ALL for every
 # hart), IMSIC groups (EXPECT_GROUPS), one MSI delivered per line, no spurious line,
 # every self-test check passed, and QEMU's exit status 0. On every hart with a line the
 # guest stage must pass both paths (running guest, blocked vCPU) and its guest must
 # claim exactly the 2 MSIs sent to it; harts without lines must report it skipped.
-# Prints one measurement line per topology: harts, lines, MSIs delivered, guest
-# deliveries, wall time of the whole QEMU run.
+# Prints one measurement line per topology and boot path: harts, lines, MSIs delivered,
+# guest deliveries, wall time of the whole QEMU run.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -53,28 +54,37 @@ check_topology() {
 	)
 }
 
+boots_of() {
+	# shellcheck source=/dev/null
+	(. "platform/topologies/$1.topo"; echo "${BOOT:-sbi bare}")
+}
+
 for f in platform/topologies/*.topo; do
 	name=$(basename "$f" .topo)
-	log=$out/$name.log
-	start=$(date +%s%N)
-	BUILD=$BUILD tools/boot.sh --topology "$name" --timeout 120 --fw "$BUILD/firmware.elf" \
-		>"$log" 2>&1
-	rc=$?
-	wall_ms=$((($(date +%s%N) - start) / 1000000))
-	bad=$(check_topology "$name" "$log")
-	if [ $rc -eq 0 ] && [ -z "$bad" ] && grep -qE '^selftest: [0-9]+ passed, 0 failed' "$log" &&
-	   grep -q '^status: PASS' "$log"; then
-		passed=$((passed + 1))
-		summary=$(grep '^summary:' "$log")
-		field() { sed -E "s/.* $1=([0-9]+).*/\1/" <<<"$summary"; }
-		printf 'ok %-10s harts=%s lines=%s msis_delivered=%s guest_deliveries=%s wall=%d.%03ds\n' \
-			"$name" "$(field up)" "$(field lines_total)" "$(field delivered)" \
-			"$(field guest_claimed)" $((wall_ms / 1000)) $((wall_ms % 1000))
-	else
-		failed=$((failed + 1))
-		echo "FAIL $name: exit $rc, see $log"
-		[ -n "$bad" ] && echo "$bad" | head -n 5
-	fi
+	for boot in $(boots_of "$name"); do
+		log=$out/$name-$boot.log
+		start=$(date +%s%N)
+		BUILD=$BUILD tools/boot.sh --topology "$name" --boot "$boot" --timeout 120 \
+			--fw "$BUILD/firmware.elf" >"$log" 2>&1
+		rc=$?
+		wall_ms=$((($(date +%s%N) - start) / 1000000))
+		bad=$(check_topology "$name" "$log")
+		if [ $rc -eq 0 ] && [ -z "$bad" ] &&
+		   grep -qE '^selftest: [0-9]+ passed, 0 failed' "$log" &&
+		   grep -q '^status: PASS' "$log"; then
+			passed=$((passed + 1))
+			summary=$(grep '^summary:' "$log")
+			field() { sed -E "s/.* $1=([0-9]+).*/\1/" <<<"$summary"; }
+			printf 'ok %-10s boot=%-4s harts=%s lines=%s msis_delivered=%s guest_deliveries=%s resyncs=%s wall=%d.%03ds\n' \
+				"$name" "$boot" "$(field up)" "$(field lines_total)" "$(field delivered)" \
+				"$(field guest_claimed)" "$(grep -c 're-evaluating guest files' "$log")" \
+				$((wall_ms / 1000)) $((wall_ms % 1000))
+		else
+			failed=$((failed + 1))
+			echo "FAIL $name boot=$boot: exit $rc, see $log"
+			[ -n "$bad" ] && echo "$bad" | head -n 5
+		fi
+	done
 done
 
 echo "qemu-topologies: $passed passed, $failed failed"
