@@ -24,6 +24,11 @@ long sbi_probe(unsigned long eid)
 	return r.error ? 0 : r.value;
 }
 
+long sbi_impl_id(void)
+{
+	return sbi_ecall(SBI_EXT_BASE, 1, 0, 0, 0).value;
+}
+
 void sbi_putchar(int c)
 {
 	sbi_ecall(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)c, 0, 0);

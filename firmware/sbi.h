@@ -26,6 +26,11 @@ struct sbiret sbi_ecall(unsigned long eid, unsigned long fid, unsigned long a0,
 			unsigned long a1, unsigned long a2);
 
 long sbi_probe(unsigned long eid);
+/* The SBI implementation ID (base extension, function 1). */
+long sbi_impl_id(void);
+/* firmware/mmode's implementation ID: "hart" in ASCII, not a registered one. Its SRST
+ * keeps the failure reason. */
+#define SBI_IMPL_HARTGEI	0x68617274L
 void sbi_putchar(int c);
 long sbi_dbcn_write(const char *buf, unsigned long len);
 long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque);

@@ -7,8 +7,6 @@
 #include "mmode.h"
 
 #define SBI_SPEC_VERSION	(2UL << 24)	/* 2.0 */
-/* Not a registered SBI implementation ID: "hart" in ASCII, for whoever asks. */
-#define MM_SBI_IMPL_ID		0x68617274UL
 #define MM_SBI_IMPL_VERSION	1
 
 #define SRST_SHUTDOWN		0
@@ -35,7 +33,7 @@ static long base(unsigned long fid, unsigned long a0, long *value)
 {
 	switch (fid) {
 	case 0: *value = SBI_SPEC_VERSION; return SBI_SUCCESS;
-	case 1: *value = MM_SBI_IMPL_ID; return SBI_SUCCESS;
+	case 1: *value = SBI_IMPL_HARTGEI; return SBI_SUCCESS;
 	case 2: *value = MM_SBI_IMPL_VERSION; return SBI_SUCCESS;
 	case 3: *value = probe(a0); return SBI_SUCCESS;
 	case 4: *value = mm_csr_read(CSR_MVENDORID); return SBI_SUCCESS;
