@@ -61,8 +61,8 @@ HOST_TESTS	:= $(foreach f,$(FLAVOURS),$(patsubst tests/host/%.c,$(BUILD)/host-$(
 TOOLS		:= $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 .PHONY: all firmware firmware-m tools host-tests lib run test setup setup-host setup-target clean \
-	topologies
-all: firmware firmware-m tools host-tests
+	topologies image
+all: firmware firmware-m tools host-tests image
 
 # ---- set-up (installs only what is missing) ----------------------------------------
 setup: setup-host setup-target
@@ -107,6 +107,29 @@ $(MM_OBJS): FW_ASFLAGS += -mno-relax
 firmware-m: $(BUILD)/hartgei-m.elf
 $(BUILD)/hartgei-m.elf: $(MM_OBJS) $(FW_OBJS) firmware/mmode/linker-m.ld linker.ld
 	$(CROSS_COMPILE)gcc $(MM_LDFLAGS) -o $@ $(MM_OBJS) $(FW_OBJS) -Wl,-Map=$@.map
+
+# ---- image: one flashable binary, OpenSBI fw_dynamic + the payload ------------------
+# build/hartgei.img boots with -bios build/hartgei.img and no -kernel: a head page at
+# IMAGE_BASE (platform/qemu-virt/image/head.S), Debian's OpenSBI 1.5.1 fw_dynamic right
+# after it, the payload at FW_BASE. Why not fw_jump: see head.S.
+IMAGE_BASE	?= 0x80000000
+OPENSBI_FW	?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+IMAGE_DIR	:= $(BUILD)/image
+
+image: $(BUILD)/hartgei.img
+$(BUILD)/hartgei.img: $(BUILD)/firmware.elf $(OPENSBI_FW) platform/qemu-virt/image/head.S \
+		platform/qemu-virt/image/image.ld
+	@mkdir -p $(IMAGE_DIR)
+	$(CROSS_COMPILE)objcopy -O binary $(BUILD)/firmware.elf $(IMAGE_DIR)/payload.bin
+	cp $(OPENSBI_FW) $(IMAGE_DIR)/opensbi.bin
+	cd $(IMAGE_DIR) && for b in payload opensbi; do \
+		$(CROSS_COMPILE)objcopy -I binary -O elf64-littleriscv -B riscv $$b.bin $$b.o; done
+	$(CROSS_COMPILE)gcc $(FW_ARCH) -DIMAGE_PAYLOAD=$(FW_BASE) -c -o $(IMAGE_DIR)/head.o \
+		platform/qemu-virt/image/head.S
+	$(CROSS_COMPILE)ld -T platform/qemu-virt/image/image.ld --defsym=IMAGE_BASE=$(IMAGE_BASE) \
+		--defsym=IMAGE_PAYLOAD=$(FW_BASE) --no-warn-rwx-segments -o $(IMAGE_DIR)/hartgei-img.elf \
+		$(IMAGE_DIR)/head.o $(IMAGE_DIR)/opensbi.o $(IMAGE_DIR)/payload.o
+	$(CROSS_COMPILE)objcopy -O binary $(IMAGE_DIR)/hartgei-img.elf $@
 
 # ---- host build: library, tests (three sanitizer flavours), tools ------------------
 host-tests: $(HOST_TESTS)
