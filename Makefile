@@ -61,8 +61,8 @@ HOST_TESTS	:= $(foreach f,$(FLAVOURS),$(patsubst tests/host/%.c,$(BUILD)/host-$(
 TOOLS		:= $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 .PHONY: all firmware firmware-m tools host-tests lib run test setup setup-host setup-target clean \
-	topologies image
-all: firmware firmware-m tools host-tests image
+	topologies image install
+all: firmware firmware-m tools host-tests image lib
 
 # ---- set-up (installs only what is missing) ----------------------------------------
 setup: setup-host setup-target
@@ -130,6 +130,43 @@ $(BUILD)/hartgei.img: $(BUILD)/firmware.elf $(OPENSBI_FW) platform/qemu-virt/ima
 		--defsym=IMAGE_PAYLOAD=$(FW_BASE) --no-warn-rwx-segments -o $(IMAGE_DIR)/hartgei-img.elf \
 		$(IMAGE_DIR)/head.o $(IMAGE_DIR)/opensbi.o $(IMAGE_DIR)/payload.o
 	$(CROSS_COMPILE)objcopy -O binary $(IMAGE_DIR)/hartgei-img.elf $@
+
+# ---- lib and install: libhgei.a for riscv64 and for the host ---------------------
+# The target library is built without board quirks; LIB_QUIRKS=-DHGEI_QUIRK_SGEIP_RECHECK
+# gives the QEMU build (include/hgei_arch_riscv.h). The host library leaves the
+# hgei_arch_* CSR functions to the caller (include/hgei_port.h). libfdt.a is the
+# freestanding build of Debian's libfdt sources, installed beside it for convenience.
+PREFIX		?= /usr/local/hartgei
+LIB_QUIRKS	?=
+LIB_CFLAGS	:= -std=c11 $(WARN) $(FW_ARCH) -ffreestanding -O2 -g --specs=picolibc.specs \
+		   -Iinclude -I$(LIBFDT_DIR) $(LIB_QUIRKS)
+LIB_TARGET_OBJS	:= $(patsubst lib/hgei/%.c,$(BUILD)/lib/riscv64/%.o,$(LIB_SRCS))
+LIB_HOST_OBJS	:= $(patsubst lib/hgei/%.c,$(BUILD)/lib/host/%.o,$(LIB_SRCS))
+LIBFDT_OBJS	:= $(patsubst %.c,$(BUILD)/fw/libfdt/%.o,$(LIBFDT_SRCS))
+PUBLIC_HEADERS	:= $(sort $(wildcard include/*.h))
+
+lib: $(BUILD)/libhgei.a $(BUILD)/host/libhgei.a $(BUILD)/libfdt.a
+$(BUILD)/lib/riscv64/%.o: lib/hgei/%.c $(LIBFDT_DIR)/libfdt.h $(PUBLIC_HEADERS) $(wildcard lib/hgei/*.h)
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc $(LIB_CFLAGS) -c -o $@ $<
+$(BUILD)/lib/host/%.o: lib/hgei/%.c $(PUBLIC_HEADERS) $(wildcard lib/hgei/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -fPIC -c -o $@ $<
+$(BUILD)/libhgei.a: $(LIB_TARGET_OBJS)
+	$(CROSS_COMPILE)ar rcs $@ $^
+$(BUILD)/host/libhgei.a: $(LIB_HOST_OBJS)
+	@mkdir -p $(dir $@)
+	ar rcs $@ $^
+$(BUILD)/libfdt.a: $(LIBFDT_OBJS)
+	$(CROSS_COMPILE)ar rcs $@ $^
+
+install: lib
+	install -d $(PREFIX)/include $(PREFIX)/lib $(PREFIX)/lib/host
+	install -m 644 $(PUBLIC_HEADERS) $(PREFIX)/include/
+	install -m 644 $(LIBFDT_DIR)/libfdt.h $(LIBFDT_DIR)/fdt.h $(LIBFDT_DIR)/libfdt_env.h \
+		$(PREFIX)/include/
+	install -m 644 $(BUILD)/libhgei.a $(BUILD)/libfdt.a $(PREFIX)/lib/
+	install -m 644 $(BUILD)/host/libhgei.a $(PREFIX)/lib/host/
 
 # ---- host build: library, tests (three sanitizer flavours), tools ------------------
 host-tests: $(HOST_TESTS)

@@ -132,7 +132,7 @@ static bool all_answered(void *arg)
 
 /*
  * Waits for every line's MSI. QEMU 10 (multi-threaded TCG) can lose an SGEI in two
- * ways (lib/hgei/arch_riscv.h, imsic.h): mip.SGEIP left clear by an hgeie write that
+ * ways (include/hgei_arch_riscv.h, imsic.h): mip.SGEIP left clear by an hgeie write that
  * raced an MSI, which the quirk build re-checks after every hgeie write, and an hgeip
  * bit dropped by a claim that raced an MSI into another file. For the second, after a
  * second without progress, re-evaluate every allocated guest file and rewrite hgeie

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The port layer: what lib/hgei needs from the machine. On RISC-V the CSR functions
- * are inline (lib/hgei/arch_riscv.h); a host build (HGEI_HOST) gets them from the
+ * are inline (hgei_arch_riscv.h); a host build (HGEI_HOST) gets them from the
  * test harness, which emulates a hart per thread. The hartid, kick and log hooks are
  * always provided by the hypervisor/firmware (or the harness).
  */
@@ -13,7 +13,7 @@
 #define HGEI_CSR_HIE_SGEIE	(1UL << 12)
 
 #if defined(__riscv) && !defined(HGEI_HOST)
-#include "../lib/hgei/arch_riscv.h"
+#include "hgei_arch_riscv.h"
 #else
 /* Host build: an emulated hart per calling thread, provided by the harness. */
 uint64_t hgei_arch_hgeie_read(void);

@@ -48,7 +48,7 @@ unsigned hgei_handle_sgei(struct hgei_hart *h)
 	}
 
 	/* The owners may have claimed in wake(); on QEMU that can race an MSI into
-	 * another armed line the same way an hgeie write can (arch_riscv.h). */
+	 * another armed line the same way an hgeie write can (hgei_arch_riscv.h). */
 	hgei_arch_sgeip_settle();
 	hgei_local_add(&h->ctr_sgei_traps, 1);
 	hgei_local_add(&h->ctr_dispatches, woken);

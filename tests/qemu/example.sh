@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The library as a hypervisor builder takes it: `make install` into a fresh prefix,
+# examples/minimal built against that installed copy only (its headers, libhgei.a,
+# libfdt.a), then booted on QEMU under OpenSBI, where one SGEI must wake its vCPU.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+BUILD=${BUILD:-build}
+out=$BUILD/test-logs/qemu-example
+prefix=$BUILD/example-prefix
+mkdir -p "$out"
+passed=0 failed=0
+
+rm -rf "$prefix" "$BUILD/example"
+if make --no-print-directory -s install PREFIX="$top/$prefix" >"$out/install.log" 2>&1 &&
+   make --no-print-directory -s -C examples/minimal HARTGEI_PREFIX="$top/$prefix" \
+	BUILD="$top/$BUILD/example" >"$out/build.log" 2>&1; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL install or example build, see $out/"
+fi
+
+for smp in 1 4; do
+	log=$out/smp$smp.log
+	timeout --foreground -k 5 60 qemu-system-riscv64 -machine virt,aia=aplic-imsic,aia-guests=7 \
+		-smp $smp -m 256M -nographic -monitor none -serial stdio -bios default \
+		-kernel "$BUILD/example/example.elf" </dev/null >"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q '^example: woken=1 claimed identity 5' "$log" &&
+	   grep -q '^example: PASS' "$log"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL example smp$smp: exit $rc, see $log"
+	fi
+done
+
+echo "qemu-example: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
