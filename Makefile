@@ -80,10 +80,10 @@ $(BUILD)/firmware.elf: $(FW_OBJS) linker.ld
 	$(CROSS_COMPILE)gcc $(FW_LDFLAGS) -o $@ $(FW_OBJS) -Wl,-Map=$@.map
 $(BUILD)/fw/%.o: %.c $(LIBFDT_DIR)/libfdt.h $(BUILD)/fw/.defs
 	@mkdir -p $(dir $@)
-	$(CROSS_COMPILE)gcc $(FW_CFLAGS) -MMD -c -o $@ $<
+	$(CROSS_COMPILE)gcc $(FW_CFLAGS) -MMD -MP -c -o $@ $<
 $(BUILD)/fw/%.o: %.S $(BUILD)/fw/.defs
 	@mkdir -p $(dir $@)
-	$(CROSS_COMPILE)gcc $(FW_ASFLAGS) -MMD -c -o $@ $<
+	$(CROSS_COMPILE)gcc $(FW_ASFLAGS) -MMD -MP -c -o $@ $<
 $(BUILD)/fw/libfdt/%.o: $(LIBFDT_DIR)/libfdt.h
 	@mkdir -p $(dir $@)
 	$(CROSS_COMPILE)gcc $(LIBFDT_CFLAGS) -I$(LIBFDT_DIR) -c -o $@ $(LIBFDT_DIR)/$*.c

@@ -116,7 +116,7 @@ static bool target_waiting(void *arg)
 
 static void send_msi(struct fw_hart *self, struct send_duty *d)
 {
-	imsic_send(d->target->guest->vcpu.line.file_pa, d->id);
+	hgei_msi_send(d->target->guest->vcpu.line.file_pa, d->id);
 	self->guest->sent++;
 	d->due = false;
 }
@@ -202,9 +202,9 @@ static bool guest_start(struct fw_hart *self, uint64_t deadline)
 		return false;
 	}
 	/* What the guest wrote through siselect/sireg must be in host guest file line. */
-	hstatus = imsic_select_guest(v->line.line);
-	eidelivery = imsic_guest_read(IMSIC_EIDELIVERY);
-	eie0 = imsic_guest_read(IMSIC_EIE0);
+	hstatus = hgei_vsfile_select(v->line.line);
+	eidelivery = hgei_vsfile_read(HGEI_VS_EIDELIVERY);
+	eie0 = hgei_vsfile_read(HGEI_VS_EIE0);
 	csr_write(CSR_HSTATUS, hstatus);
 	check(self, guest_args(self)[0] == 1 && guest_args(self)[1] == eie &&
 		    eidelivery == 1 && eie0 == eie,

@@ -8,6 +8,7 @@
 #include "csr.h"
 #include "fw.h"
 #include "guest_stage.h"
+#include "migrate.h"
 #include "sbi.h"
 
 #ifndef FW_START_TIMEOUT_S
@@ -67,6 +68,7 @@ static void hart_selftest(struct fw_hart *self)
 		pos++;
 	fw_selftest_run(self, up_harts[(pos + 1) % nr_up], nr_up);
 	fw_guest_stage_run(self, up_harts[(pos + 1) % nr_up], nr_up);
+	fw_migrate_stage_run(self, up_harts, nr_up);
 	/* Release: the boot hart reads this hart's results after seeing DONE. */
 	atomic_store_explicit(&self->state, FW_HART_DONE, memory_order_release);
 }
@@ -130,6 +132,7 @@ static void __attribute__((noreturn)) report(void)
 		fw_printf("selftest: %lu MSIs sent to guests but %lu claimed\n",
 			  (unsigned long)guests.sent, (unsigned long)guests.claimed);
 	}
+	failed += fw_migrate_report();
 	fw_printf("selftest: %u passed, %u failed\n", passed, failed);
 	fw_printf("status: %s\n", failed ? "FAIL" : "PASS");
 	fw_exit(failed ? 2 : 0);

@@ -53,8 +53,8 @@ static void selftest_wake(void *owner, uint32_t hartid, unsigned line)
 		self->st.misrouted++;
 		return;
 	}
-	hstatus = imsic_select_guest(line);
-	id = imsic_guest_claim();
+	hstatus = hgei_vsfile_select(line);
+	id = hgei_vsfile_claim();
 	csr_write(CSR_HSTATUS, hstatus);
 	if (id == msi_id(line))
 		self->st.delivered++;
@@ -68,12 +68,12 @@ const struct hgei_ops fw_selftest_ops = {
 
 static void guest_file_enable(unsigned line, bool on)
 {
-	uint64_t hstatus = imsic_select_guest(line);
+	uint64_t hstatus = hgei_vsfile_select(line);
 
-	imsic_guest_write(IMSIC_EIDELIVERY, on);
-	imsic_guest_write(IMSIC_EITHRESHOLD, 0);
-	imsic_guest_write(IMSIC_EIP0, 0);
-	imsic_guest_write(IMSIC_EIE0, on ? 1ULL << msi_id(line) : 0);
+	hgei_vsfile_write(HGEI_VS_EIDELIVERY, on);
+	hgei_vsfile_write(HGEI_VS_EITHRESHOLD, 0);
+	hgei_vsfile_write(HGEI_VS_EIP0, 0);
+	hgei_vsfile_write(HGEI_VS_EIE0, on ? 1ULL << msi_id(line) : 0);
 	csr_write(CSR_HSTATUS, hstatus);
 }
 
@@ -117,7 +117,7 @@ static void fire_at(struct fw_hart *self, const struct fw_hart *target)
 		unsigned line = (unsigned)__builtin_ctzll(mask);
 
 		mask &= mask - 1;
-		imsic_send(target->dt->slot_pa + line * HGEI_GUEST_FILE_SIZE, msi_id(line));
+		hgei_msi_send(target->dt->slot_pa + line * HGEI_GUEST_FILE_SIZE, msi_id(line));
 		self->st.sent++;
 	}
 }

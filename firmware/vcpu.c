@@ -67,12 +67,12 @@ static void vcpu_wake(struct fw_line_owner *o, uint32_t hartid, unsigned line)
 
 static void guest_file_reset(unsigned line)
 {
-	uint64_t hstatus = imsic_select_guest(line);
+	uint64_t hstatus = hgei_vsfile_select(line);
 
-	imsic_guest_write(IMSIC_EIDELIVERY, 0);
-	imsic_guest_write(IMSIC_EITHRESHOLD, 0);
-	imsic_guest_write(IMSIC_EIE0, 0);
-	imsic_guest_write(IMSIC_EIP0, 0);
+	hgei_vsfile_write(HGEI_VS_EIDELIVERY, 0);
+	hgei_vsfile_write(HGEI_VS_EITHRESHOLD, 0);
+	hgei_vsfile_write(HGEI_VS_EIE0, 0);
+	hgei_vsfile_write(HGEI_VS_EIP0, 0);
 	csr_write(CSR_HSTATUS, hstatus);
 }
 
@@ -162,7 +162,7 @@ uint64_t fw_vcpu_run(struct fw_vcpu *v)
 	/* Masked from here: stvec points at the exit vector until the guest's trap. */
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 	hstatus = csr_read(CSR_HSTATUS) &
-		  ~(HSTATUS_VGEIN_MASK | HSTATUS_VTW | HSTATUS_VTSR | HSTATUS_VTVM);
+		  ~(HGEI_HSTATUS_VGEIN_MASK | HSTATUS_VTW | HSTATUS_VTSR | HSTATUS_VTVM);
 	csr_write(CSR_HSTATUS, hstatus | HSTATUS_SPV | v->line.hstatus_vgein);
 	/* SPP = 1 enters VS; SPP = 0 would enter VU, where the guest's CSR writes trap. */
 	csr_set(CSR_SSTATUS, SSTATUS_SPP);
@@ -232,7 +232,7 @@ int fw_vcpu_destroy(struct fw_vcpu *v, struct fw_hart *self)
 	fw_gstage_fence();
 	csr_clear(CSR_HIDELEG, HIDELEG_VSEI);
 	csr_clear(CSR_HIE, HIE_VSEIE);
-	csr_write(CSR_HSTATUS, csr_read(CSR_HSTATUS) & ~HSTATUS_VGEIN_MASK);
+	csr_write(CSR_HSTATUS, csr_read(CSR_HSTATUS) & ~HGEI_HSTATUS_VGEIN_MASK);
 	memset(&v->line, 0, sizeof(v->line));
 	return err;
 }

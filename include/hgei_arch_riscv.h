@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* CSR access for the real hart, inline. Included through hgei_port.h only. */
+/* CSR access for the real hart, inline. Included through hgei_port.h and hgei_vsfile.h. */
 #ifndef HGEI_ARCH_RISCV_H
 #define HGEI_ARCH_RISCV_H
 

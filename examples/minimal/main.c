@@ -13,18 +13,14 @@
 #include "hgei.h"
 #include "hgei_dt.h"
 #include "hgei_port.h"
+#include "hgei_vsfile.h"
 
 #define MAX_CPUS	512
 #define MSI_ID		5		/* the identity the vCPU's device sends */
-#define CSR_HSTATUS	0x600
-#define CSR_VSISELECT	0x250
-#define CSR_VSIREG	0x251
-#define CSR_VSTOPEI	0x25c
 #define SCAUSE_SGEI	((1UL << 63) | 12)
 #define TEST_DEVICE	0x100000UL	/* QEMU virt's sifive_test: exit codes */
 
-#define csr_read(c) ({ unsigned long v; __asm__ volatile("csrr %0, %1" : "=r"(v) : "i"(c)); v; })
-#define csr_write(c, v) __asm__ volatile("csrw %0, %1" :: "i"(c), "r"((unsigned long)(v)))
+#define csr_read(c)	hgei_csr_read(c)
 
 struct vcpu {
 	unsigned line;
@@ -84,24 +80,14 @@ void hgei_port_log(const char *fmt, ...)
 	say("%s\n", buf);
 }
 
-/* Selects guest file @line for vsiselect/vsireg/vstopei; returns the old hstatus. */
-static unsigned long select_file(unsigned line)
-{
-	unsigned long old = csr_read(CSR_HSTATUS);
-
-	csr_write(CSR_HSTATUS, (old & ~(0x3fUL << 12)) | (unsigned long)line << 12);
-	return old;
-}
-
 /* The SGEI found our line pending: the vCPU would be made runnable; here it claims. */
 static void vcpu_wake(void *owner, uint32_t hartid, unsigned line)
 {
 	struct vcpu *v = owner;
-	unsigned long hstatus = select_file(line), top;
+	uint64_t hstatus = hgei_vsfile_select(line);
 
-	__asm__ volatile("csrrw %0, %1, zero" : "=r"(top) : "i"(CSR_VSTOPEI));
-	csr_write(CSR_HSTATUS, hstatus);
-	v->claimed = (unsigned)(top >> 16);
+	v->claimed = hgei_vsfile_claim();
+	hgei_vsfile_deselect(hstatus);
 	v->woken = hartid == my_hartid && line == v->line;
 }
 
@@ -152,20 +138,15 @@ void example_main(unsigned long hartid, const void *dtb)
 
 	/* What a hypervisor does when it loads the vCPU's interrupt file: deliver, no
 	 * threshold, the device's identity enabled. */
-	unsigned long hstatus = select_file(l.line);
-	csr_write(CSR_VSISELECT, 0x70);
-	csr_write(CSR_VSIREG, 1);
-	csr_write(CSR_VSISELECT, 0x72);
-	csr_write(CSR_VSIREG, 0);
-	csr_write(CSR_VSISELECT, 0xc0);
-	csr_write(CSR_VSIREG, 1UL << MSI_ID);
-	csr_write(CSR_HSTATUS, hstatus);
+	struct hgei_vsfile_state file = { .eidelivery = 1, .eie[0] = 1UL << MSI_ID, .words = 1 };
+
+	hgei_vsfile_load(l.line, &file);
 
 	/* The vCPU blocks: arm its line, then its device sends an MSI. */
 	if (hgei_arm(&hart, l.line, &vcpu))
 		finish(false);
 	__asm__ volatile("csrs sstatus, %0" :: "r"(1UL << 1));	/* SIE */
-	*(volatile uint32_t *)(uintptr_t)l.file_pa = MSI_ID;
+	hgei_msi_send(l.file_pa, MSI_ID);
 
 	deadline = csr_read(0xc01) + 10000000;			/* about 1 s of time */
 	while (!vcpu.woken && csr_read(0xc01) < deadline)

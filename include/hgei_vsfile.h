@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A guest interrupt file as HS-mode reaches it (AIA: Smaia/Ssaia): through
+ * hstatus.VGEIN and the vsiselect/vsireg window on the hart that holds the file, and
+ * by MSI writes to its page from anywhere. What a hypervisor needs to switch a vCPU's
+ * file on, claim from it, and carry its state to another hart when the vCPU migrates.
+ * Inline, RV64, HS-mode only; every function but hgei_msi_send() must run on the hart
+ * whose file it touches (the line is that hart's).
+ */
+#ifndef HGEI_VSFILE_H
+#define HGEI_VSFILE_H
+
+#include <stdint.h>
+#include "hgei_arch_riscv.h"
+
+#define HGEI_CSR_HSTATUS	0x600
+#define HGEI_CSR_VSISELECT	0x250
+#define HGEI_CSR_VSIREG		0x251
+#define HGEI_CSR_VSTOPEI	0x25c
+#define HGEI_HSTATUS_VGEIN_MASK	(0x3fUL << 12)
+
+/* vsiselect numbers of the interrupt file registers (AIA spec, IMSIC chapter). RV64
+ * has only the even eipN/eieN: register 2k holds identities 64k .. 64k + 63. */
+#define HGEI_VS_EIDELIVERY	0x70
+#define HGEI_VS_EITHRESHOLD	0x72
+#define HGEI_VS_EIP0		0x80
+#define HGEI_VS_EIE0		0xc0
+#define HGEI_VSFILE_MAX_WORDS	32	/* 2048 identities, the AIA maximum */
+
+/** Selects guest file @line for vsiselect/vsireg/vstopei; returns the old hstatus. */
+static inline uint64_t hgei_vsfile_select(unsigned line)
+{
+	uint64_t old = hgei_csr_read(HGEI_CSR_HSTATUS);
+
+	hgei_csr_write(HGEI_CSR_HSTATUS, (old & ~HGEI_HSTATUS_VGEIN_MASK) |
+					    ((uint64_t)line << 12));
+	return old;
+}
+
+/** Puts back the hstatus hgei_vsfile_select() returned. */
+static inline void hgei_vsfile_deselect(uint64_t hstatus)
+{
+	hgei_csr_write(HGEI_CSR_HSTATUS, hstatus);
+}
+
+/** Writes / reads register @reg of the selected file. */
+static inline void hgei_vsfile_write(unsigned reg, uint64_t v)
+{
+	hgei_csr_write(HGEI_CSR_VSISELECT, reg);
+	hgei_csr_write(HGEI_CSR_VSIREG, v);
+}
+
+static inline uint64_t hgei_vsfile_read(unsigned reg)
+{
+	hgei_csr_write(HGEI_CSR_VSISELECT, reg);
+	return hgei_csr_read(HGEI_CSR_VSIREG);
+}
+
+/** Reads and replaces @reg in one CSR access: an MSI landing meanwhile is either in
+ * the value returned or in the file afterwards, never lost between the two. */
+static inline uint64_t hgei_vsfile_swap(unsigned reg, uint64_t v)
+{
+	uint64_t old;
+
+	hgei_csr_write(HGEI_CSR_VSISELECT, reg);
+	__asm__ volatile("csrrw %0, %1, %2" : "=r"(old) : "i"(HGEI_CSR_VSIREG), "r"(v)
+			 : "memory");
+	return old;
+}
+
+/** Claims the selected file's top pending-and-enabled identity; 0 if none. */
+static inline unsigned hgei_vsfile_claim(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("csrrw %0, %1, zero" : "=r"(v) : "i"(HGEI_CSR_VSTOPEI) : "memory");
+	return (unsigned)(v >> 16);
+}
+
+/** An MSI: identity @id to the file at @file_pa (its seteipnum_le). Any hart. */
+static inline void hgei_msi_send(uint64_t file_pa, unsigned id)
+{
+	*(volatile uint32_t *)(uintptr_t)file_pa = id;
+}
+
+/** What a guest file holds, for a vCPU that moves to another hart. */
+struct hgei_vsfile_state {
+	uint64_t eidelivery, eithreshold;
+	uint64_t eip[HGEI_VSFILE_MAX_WORDS], eie[HGEI_VSFILE_MAX_WORDS];
+	unsigned words;			/* 64-identity words in use: ceil(num-ids / 64) */
+};
+
+/**
+ * On the hart holding @line: moves the file's state into @s and leaves the file
+ * switched off and empty (pending identities are taken with hgei_vsfile_swap()).
+ * Disarm the line first, and make sure no MSI is still on its way to this file.
+ */
+static inline void hgei_vsfile_take(unsigned line, struct hgei_vsfile_state *s)
+{
+	uint64_t hstatus = hgei_vsfile_select(line);
+
+	s->eidelivery = hgei_vsfile_swap(HGEI_VS_EIDELIVERY, 0);
+	s->eithreshold = hgei_vsfile_read(HGEI_VS_EITHRESHOLD);
+	for (unsigned w = 0; w < s->words; w++) {
+		s->eie[w] = hgei_vsfile_swap(HGEI_VS_EIE0 + 2 * w, 0);
+		s->eip[w] = hgei_vsfile_swap(HGEI_VS_EIP0 + 2 * w, 0);
+	}
+	hgei_vsfile_deselect(hstatus);
+}
+
+/**
+ * On the hart holding @line: sets the file up from @s but for the pending
+ * identities, which hgei_vsfile_forward() sends once the old file is drained.
+ */
+static inline void hgei_vsfile_load(unsigned line, const struct hgei_vsfile_state *s)
+{
+	uint64_t hstatus = hgei_vsfile_select(line);
+
+	hgei_vsfile_write(HGEI_VS_EITHRESHOLD, s->eithreshold);
+	for (unsigned w = 0; w < s->words; w++) {
+		hgei_vsfile_write(HGEI_VS_EIP0 + 2 * w, 0);
+		hgei_vsfile_write(HGEI_VS_EIE0 + 2 * w, s->eie[w]);
+	}
+	hgei_vsfile_write(HGEI_VS_EIDELIVERY, s->eidelivery);
+	hgei_vsfile_deselect(hstatus);
+}
+
+/** Any hart: re-sends every identity pending in @s to the file at @file_pa. Returns
+ * how many. Identity 0 is never an interrupt. */
+static inline unsigned hgei_vsfile_forward(uint64_t file_pa, const struct hgei_vsfile_state *s)
+{
+	unsigned n = 0;
+
+	for (unsigned w = 0; w < s->words; w++)
+		for (uint64_t p = s->eip[w] & ~(w ? 0 : 1ULL); p; p &= p - 1, n++)
+			hgei_msi_send(file_pa, 64 * w + (unsigned)__builtin_ctzll(p));
+	return n;
+}
+
+#endif
