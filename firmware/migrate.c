@@ -41,9 +41,10 @@ struct mig_vcpu {
 	/* The sender: the gen its last MSI went to, and whether that MSI's store is
 	 * complete and it waits for the claim (seq_cst, see no_msi_in_flight). */
 	_Atomic uint32_t sender_gen, sender_idle;
-	_Atomic uint32_t step;		/* enum mig_step: the hosts' handshake */
-	struct fw_hart *host;		/* written by the new host before MOVED/PREPARE */
-	struct fw_hart *target;		/* the hart a PREPARE is for */
+	/* The hosts' handshake: enum mig_step | the hartid of the hart whose turn it is
+	 * << 32, in one word, so no hart can pair a new step with an old actor. */
+	_Atomic uint64_t step;
+	struct fw_hart *host;		/* written by the new host before its next PREPARE */
 	unsigned line, new_line;
 	struct hgei_vsfile_state file;	/* saved when the vCPU blocked; eip unused */
 	_Atomic uint32_t sent, claimed, misclaimed, forwarded, rounds;
@@ -144,22 +145,26 @@ static void give_vcpu(struct fw_hart *self, unsigned old)
 	mig_check(!err, "free on the old host", (unsigned long)-err);
 }
 
-/* Whose turn it is: PREPARE and MOVED are the target's, DRAIN the old host's. */
+static uint32_t step_kind(uint64_t step)
+{
+	return (uint32_t)step;
+}
+
+/* Whose turn it is: the actor named in the step, or everybody's once FINISHED. */
 static bool my_turn(void *arg)
 {
 	struct fw_hart *self = arg;
-	uint32_t step = atomic_load_explicit(&mig.step, memory_order_acquire);
+	uint64_t step = atomic_load_explicit(&mig.step, memory_order_acquire);
 
-	return step == MIG_FINISHED ||
-	       ((step == MIG_PREPARE || step == MIG_MOVED) && mig.target == self) ||
-	       (step == MIG_DRAIN && mig.host == self);
+	return step_kind(step) == MIG_FINISHED || (step >> 32) == self->hartid;
 }
 
-static void set_step(uint32_t step)
+static void set_step(uint32_t kind, const struct fw_hart *actor)
 {
-	/* Release: what this hart wrote for the step (host, target, new_line, the files)
-	 * is seen by the hart whose turn it is (acquire in my_turn). */
-	atomic_store_explicit(&mig.step, step, memory_order_release);
+	/* Release: what this hart wrote for the step (host, line, new_line, the files)
+	 * is seen by the actor (acquire in my_turn). */
+	atomic_store_explicit(&mig.step, (uint64_t)actor->hartid << 32 | kind,
+			      memory_order_release);
 	kick(mig.a);
 	kick(mig.b);
 	kick(mig.sender);
@@ -198,48 +203,49 @@ static void leave(struct fw_hart *self)
 	err = hgei_disarm(&self->hgei, mig.line, &mig.owner);
 	csr_set(CSR_SSTATUS, SSTATUS_SIE);
 	mig_check(!err, "disarm on the old host", (unsigned long)-err);
-	mig.target = self == mig.a ? mig.b : mig.a;
 }
 
 static void host_loop(struct fw_hart *self)
 {
+	struct fw_hart *other = self == mig.a ? mig.b : mig.a;
+
 	for (;;) {
 		uint64_t deadline = fw_time() + MIG_TIMEOUT_S * fw_timebase_hz;
 
 		if (!fw_wait_until(my_turn, self, deadline)) {
 			mig_check(false, "migration step timed out",
 				  atomic_load_explicit(&mig.step, memory_order_relaxed));
-			set_step(MIG_FINISHED);
+			set_step(MIG_FINISHED, other);
 		}
-		switch (atomic_load_explicit(&mig.step, memory_order_acquire)) {
+		switch (step_kind(atomic_load_explicit(&mig.step, memory_order_acquire))) {
 		case MIG_FINISHED:
 			if (mig.host == self)
 				release_vcpu(self);
 			return;
 		case MIG_PREPARE:
 			if (!take_vcpu(self)) {
-				set_step(MIG_FINISHED);
+				set_step(MIG_FINISHED, other);
 				break;
 			}
 			mig_check(fw_wait_until(no_msi_in_flight, NULL, deadline),
 				  "an MSI stayed on its way to the old file",
 				  atomic_load_explicit(&mig.gen, memory_order_relaxed));
-			set_step(MIG_DRAIN);
+			set_step(MIG_DRAIN, mig.host);
 			break;
 		case MIG_DRAIN:
 			give_vcpu(self, mig.line);
-			set_step(MIG_MOVED);
+			set_step(MIG_MOVED, other);
 			break;
 		case MIG_MOVED:
 			mig.host = self;
 			mig.line = mig.new_line;
 			if (atomic_fetch_add_explicit(&mig.rounds, 1, memory_order_relaxed) + 1 ==
 			    MIG_ROUNDS) {
-				set_step(MIG_FINISHED);
+				set_step(MIG_FINISHED, other);
 				break;
 			}
 			leave(self);
-			set_step(MIG_PREPARE);
+			set_step(MIG_PREPARE, other);
 			break;
 		}
 	}
@@ -265,7 +271,7 @@ static void sender_loop(void)
 	if (!fw_wait_until(vcpu_published, NULL, fw_time() + MIG_TIMEOUT_S * fw_timebase_hz))
 		mig_check(false, "vCPU never got a file", 0);
 	while (atomic_load_explicit(&mig.gen, memory_order_acquire) &&
-	       atomic_load_explicit(&mig.step, memory_order_acquire) != MIG_FINISHED) {
+	       step_kind(atomic_load_explicit(&mig.step, memory_order_acquire)) != MIG_FINISHED) {
 		uint32_t gen;
 
 		/* seq_cst: busy before reading gen, see no_msi_in_flight. */
@@ -322,8 +328,9 @@ void fw_migrate_stage_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr
 						       .eie[0] = MIG_EIE };
 		if (mig.ran) {
 			mig.host = mig.a;
-			mig.target = mig.a;
-			atomic_store_explicit(&mig.step, MIG_IDLE, memory_order_relaxed);
+			/* Nobody's turn: no hartid is UINT32_MAX. */
+			atomic_store_explicit(&mig.step, (uint64_t)UINT32_MAX << 32 | MIG_IDLE,
+					      memory_order_relaxed);
 		}
 	}
 	fw_barrier(nr_up);		/* roles and the vCPU seen by every hart */
@@ -331,7 +338,7 @@ void fw_migrate_stage_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr
 		take_vcpu(self);
 		mig.line = mig.new_line;
 		leave(self);
-		set_step(MIG_PREPARE);
+		set_step(MIG_PREPARE, mig.b);
 	}
 	if (mig.ran && (self == mig.a || self == mig.b))
 		host_loop(self);

@@ -43,13 +43,14 @@ static inline void hgei_vsfile_deselect(uint64_t hstatus)
 	hgei_csr_write(HGEI_CSR_HSTATUS, hstatus);
 }
 
-/** Writes / reads register @reg of the selected file. */
+/** Writes register @reg (HGEI_VS_*) of the selected file. */
 static inline void hgei_vsfile_write(unsigned reg, uint64_t v)
 {
 	hgei_csr_write(HGEI_CSR_VSISELECT, reg);
 	hgei_csr_write(HGEI_CSR_VSIREG, v);
 }
 
+/** Reads register @reg (HGEI_VS_*) of the selected file. */
 static inline uint64_t hgei_vsfile_read(unsigned reg)
 {
 	hgei_csr_write(HGEI_CSR_VSISELECT, reg);

@@ -43,6 +43,7 @@ for flavour in plain asan tsan; do
 	done
 done
 run_suite dt-fixtures tests/dt/run_dt.sh
+run_suite api-docs tests/docs/check_api_docs.py
 for s in tests/qemu/*.sh; do
 	run_suite "qemu-$(basename "$s" .sh)" "$s"
 done
