@@ -1,23 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * vCPU migration under fire. One vCPU, blocked, holds a line on hart a; a third hart
- * (the sender) keeps writing MSIs to wherever the vCPU's interrupt file is published,
- * each after the previous one was claimed. The vCPU moves a -> b -> a ... in the order
- * that loses nothing:
- *
- *   old host: the vCPU leaves: disarm its line (MSIs now wait in the old file);
- *   new host: allocate a line on itself, set its guest file up with the enabled
- *             identities saved when the vCPU blocked, arm the line, publish the new
- *             file address, wait until no MSI can still be on its way to the old file
- *             (the stand-in for a device's flushed MSI address update), then tell the
- *             old host to drain;
- *   old host: take the old file's pending identities with one csrrw of eip (an MSI
- *             landing meanwhile is in the value or still in the file, never neither),
- *             switch the file off, re-send every pending identity to the new file,
- *             free the old line.
- *
- * Every MSI sent must be claimed exactly once, on the hart that holds the vCPU's line
- * when it is claimed; "forwarded" counts those that waited in an old file.
+ * vCPU migration under fire, through hgei_move(). One vCPU, blocked, holds a line on
+ * hart a; a third hart (the sender) keeps writing MSIs to wherever the vCPU's
+ * interrupt file is published, each after the previous one was claimed. Hart a moves
+ * the vCPU a -> b -> a ... MIG_ROUNDS times; hart b serves the steps hgei_move() must
+ * run on it. The redirect hook publishes the new file and waits until no MSI can still
+ * be on its way to the old one; MSIs that landed in the old file meanwhile are
+ * drained and forwarded by hgei_move(). Every MSI sent must be claimed exactly once.
  */
 #include "csr.h"
 #include "fw.h"
@@ -30,25 +19,22 @@
 #define MIG_EIE		(((1ULL << MIG_IDS) - 1) << 1)
 #define MIG_TIMEOUT_S	10
 
-enum mig_step { MIG_IDLE, MIG_PREPARE, MIG_DRAIN, MIG_MOVED, MIG_FINISHED };
-
 struct mig_vcpu {
 	struct fw_line_owner owner;	/* what lib/hgei knows; its wake hook is mig_wake */
 	struct fw_hart *a, *b, *sender;
-	/* Published by the new host: file_pa (relaxed), then gen (release). */
+	/* Published by the redirect hook: file_pa (relaxed), then gen (seq_cst). */
 	_Atomic uint64_t file_pa;
 	_Atomic uint32_t gen;
 	/* The sender: the gen its last MSI went to, and whether that MSI's store is
 	 * complete and it waits for the claim (seq_cst, see no_msi_in_flight). */
 	_Atomic uint32_t sender_gen, sender_idle;
-	/* The hosts' handshake: enum mig_step | the hartid of the hart whose turn it is
-	 * << 32, in one word, so no hart can pair a new step with an old actor. */
-	_Atomic uint64_t step;
-	struct fw_hart *host;		/* written by the new host before its next PREPARE */
-	unsigned line, new_line;
-	struct hgei_vsfile_state file;	/* saved when the vCPU blocked; eip unused */
+	/* b's mailbox for hgei_move()'s run_on: a writes arg then fn (release). */
+	void (*_Atomic call_fn)(void *);
+	void *call_arg;
+	_Atomic uint32_t call_done, stop_sending, sender_done, stage_over;
+	struct hgei_vsfile_state file;	/* hgei_move()'s state: the vCPU's file */
 	_Atomic uint32_t sent, claimed, misclaimed, forwarded, rounds;
-	_Atomic uint32_t passed, failed, sender_done;
+	_Atomic uint32_t passed, failed;
 	bool ran;
 };
 
@@ -76,7 +62,7 @@ static void mig_wake(struct fw_line_owner *o, uint32_t hartid, unsigned line)
 	uint64_t hstatus = hgei_vsfile_select(line);
 	unsigned id = hgei_vsfile_claim();
 
-	csr_write(CSR_HSTATUS, hstatus);
+	hgei_vsfile_deselect(hstatus);
 	(void)hartid;
 	/* Release: the sender's acquire of claimed orders its next MSI after this claim. */
 	if (id >= 1 && id <= MIG_IDS)
@@ -87,27 +73,30 @@ static void mig_wake(struct fw_line_owner *o, uint32_t hartid, unsigned line)
 	kick(mig.sender);
 }
 
-/* The new host's half: a line and a live file here, published; returns once the
- * sender writes to it. */
-static bool take_vcpu(struct fw_hart *self)
-{
-	struct hgei_line l;
-	uint32_t gen;
-	int err = hgei_alloc(&self->hgei, &mig.owner, &l);
+/* ---- the hooks of hgei_move() -------------------------------------------------- */
 
-	mig_check(!err, "alloc on the new host", (unsigned long)-err);
-	if (err)
-		return false;
-	hgei_vsfile_load(l.line, &mig.file);
-	err = hgei_arm(&self->hgei, l.line, &mig.owner);
-	mig_check(!err, "arm on the new host", (unsigned long)-err);
-	mig.new_line = l.line;
-	atomic_store_explicit(&mig.file_pa, l.file_pa, memory_order_relaxed);
-	gen = atomic_load_explicit(&mig.gen, memory_order_relaxed) + 1;
-	/* seq_cst (a release for file_pa): see no_msi_in_flight. */
-	atomic_store_explicit(&mig.gen, gen, memory_order_seq_cst);
-	kick(mig.sender);
-	return true;
+static bool call_finished(void *arg)
+{
+	(void)arg;
+	return atomic_load_explicit(&mig.call_done, memory_order_acquire);
+}
+
+/* Only hart a calls hgei_move(), so b's mailbox has one writer at a time. */
+static void run_on(uint32_t hartid, void (*fn)(void *), void *arg)
+{
+	if (hartid == fw_self->hartid) {
+		csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+		fn(arg);
+		csr_set(CSR_SSTATUS, SSTATUS_SIE);
+		return;
+	}
+	atomic_store_explicit(&mig.call_done, 0, memory_order_relaxed);
+	mig.call_arg = arg;
+	/* Release: call_arg and what hgei_move() prepared reach b with fn. */
+	atomic_store_explicit(&mig.call_fn, fn, memory_order_release);
+	kick(mig.b);
+	mig_check(fw_wait_until(call_finished, NULL, fw_time() + MIG_TIMEOUT_S * fw_timebase_hz),
+		  "step on the other hart timed out", hartid);
 }
 
 /*
@@ -125,49 +114,77 @@ static bool no_msi_in_flight(void *arg)
 	       atomic_load_explicit(&mig.sender_done, memory_order_acquire);
 }
 
-/* The old host's half: drain the old file into the new one, free the old line. */
-static void give_vcpu(struct fw_hart *self, unsigned old)
+static void publish(uint64_t file_pa)
 {
-	struct hgei_vsfile_state was = { .words = mig.file.words };
-	int err;
-
-	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
-	hgei_vsfile_take(old, &was);
-	csr_set(CSR_SSTATUS, SSTATUS_SIE);
-	mig_check(was.eie[0] == mig.file.eie[0] && was.eidelivery == 1,
-		  "old file's enabled identities", was.eie[0]);
-	atomic_fetch_add_explicit(&mig.forwarded,
-				  hgei_vsfile_forward(atomic_load_explicit(&mig.file_pa,
-									   memory_order_relaxed),
-						      &was),
-				  memory_order_relaxed);
-	err = hgei_free(&self->hgei, old, &mig.owner);
-	mig_check(!err, "free on the old host", (unsigned long)-err);
-}
-
-static uint32_t step_kind(uint64_t step)
-{
-	return (uint32_t)step;
-}
-
-/* Whose turn it is: the actor named in the step, or everybody's once FINISHED. */
-static bool my_turn(void *arg)
-{
-	struct fw_hart *self = arg;
-	uint64_t step = atomic_load_explicit(&mig.step, memory_order_acquire);
-
-	return step_kind(step) == MIG_FINISHED || (step >> 32) == self->hartid;
-}
-
-static void set_step(uint32_t kind, const struct fw_hart *actor)
-{
-	/* Release: what this hart wrote for the step (host, line, new_line, the files)
-	 * is seen by the actor (acquire in my_turn). */
-	atomic_store_explicit(&mig.step, (uint64_t)actor->hartid << 32 | kind,
-			      memory_order_release);
-	kick(mig.a);
-	kick(mig.b);
+	atomic_store_explicit(&mig.file_pa, file_pa, memory_order_relaxed);
+	/* seq_cst (a release for file_pa): see no_msi_in_flight. */
+	atomic_fetch_add_explicit(&mig.gen, 1, memory_order_seq_cst);
 	kick(mig.sender);
+}
+
+static void redirect(void *owner, uint64_t file_pa)
+{
+	(void)owner;
+	publish(file_pa);
+	mig_check(fw_wait_until(no_msi_in_flight, NULL,
+				fw_time() + MIG_TIMEOUT_S * fw_timebase_hz),
+		  "an MSI stayed on its way to the old file",
+		  atomic_load_explicit(&mig.gen, memory_order_relaxed));
+}
+
+/* Every file the vCPU holds gets at least one MSI: the next move waits for it. */
+static bool sender_caught_up(void *arg)
+{
+	(void)arg;
+	return atomic_load_explicit(&mig.sender_gen, memory_order_acquire) ==
+		       atomic_load_explicit(&mig.gen, memory_order_relaxed) ||
+	       atomic_load_explicit(&mig.sender_done, memory_order_acquire);
+}
+
+static void forward(uint64_t file_pa, const void *state)
+{
+	atomic_fetch_add_explicit(&mig.forwarded, hgei_vsfile_forward(file_pa, state),
+				  memory_order_relaxed);
+}
+
+static const struct hgei_move_ops mig_move_ops = {
+	.run_on = run_on,
+	.file_save = hgei_vsfile_op_save,
+	.file_load = hgei_vsfile_op_load,
+	.file_drain = hgei_vsfile_op_drain,
+	.file_forward = forward,
+	.redirect = redirect,
+};
+
+/* ---- the three roles ----------------------------------------------------------- */
+
+static bool call_or_over(void *arg)
+{
+	(void)arg;
+	return atomic_load_explicit(&mig.call_fn, memory_order_acquire) ||
+	       atomic_load_explicit(&mig.stage_over, memory_order_acquire);
+}
+
+/* Hart b: runs what hgei_move() asks of it, masked as an IPI handler would be. */
+static void serve(void)
+{
+	for (;;) {
+		void (*fn)(void *);
+
+		if (!fw_wait_until(call_or_over, NULL, fw_time() + 2 * MIG_TIMEOUT_S * fw_timebase_hz)) {
+			mig_check(false, "no step asked of this hart", 0);
+			return;
+		}
+		fn = atomic_exchange_explicit(&mig.call_fn, NULL, memory_order_acquire);
+		if (!fn)
+			return;		/* stage over */
+		csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+		fn(mig.call_arg);
+		csr_set(CSR_SSTATUS, SSTATUS_SIE);
+		/* Release: what fn wrote (the state, the line's arm) reaches a. */
+		atomic_store_explicit(&mig.call_done, 1, memory_order_release);
+		kick(mig.a);
+	}
 }
 
 static bool sender_finished(void *arg)
@@ -176,79 +193,64 @@ static bool sender_finished(void *arg)
 	return atomic_load_explicit(&mig.sender_done, memory_order_acquire);
 }
 
-/* After the last move: once the sender stopped, the vCPU is destroyed on its host. */
-static void release_vcpu(struct fw_hart *self)
+/* The last host destroys the vCPU once the sender stopped. */
+static void release_vcpu(void *arg)
 {
-	struct hgei_vsfile_state last = { .words = mig.file.words };
-	int err;
+	struct fw_hart *host = fw_self;
+	unsigned line = *(unsigned *)arg;
+	struct hgei_vsfile_state last = { .words = 1 };
+	int err = hgei_disarm(&host->hgei, line, &mig.owner);
 
-	mig_check(fw_wait_until(sender_finished, NULL,
-				fw_time() + MIG_TIMEOUT_S * fw_timebase_hz), "sender did not stop", 0);
-	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
-	err = hgei_disarm(&self->hgei, mig.line, &mig.owner);
-	hgei_vsfile_take(mig.line, &last);
-	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+	hgei_vsfile_take(line, &last);
 	mig_check(!err && !last.eip[0], "last file not empty", last.eip[0]);
-	err = hgei_free(&self->hgei, mig.line, &mig.owner);
+	err = hgei_free(&host->hgei, line, &mig.owner);
 	mig_check(!err, "free on the last host", (unsigned long)-err);
 }
 
-/* The vCPU starts moving away from its host: nobody watches the old file any more. */
-static void leave(struct fw_hart *self)
+/* Hart a: the vCPU's first home, and the hart that moves it. */
+static void drive(struct fw_hart *self)
 {
-	int err;
+	struct hgei_line l;
+	struct fw_hart *host = self;
+	int err = hgei_alloc(&self->hgei, &mig.owner, &l);
 
-	/* Masked: mig_wake must not re-arm the line after the disarm. */
-	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
-	err = hgei_disarm(&self->hgei, mig.line, &mig.owner);
-	csr_set(CSR_SSTATUS, SSTATUS_SIE);
-	mig_check(!err, "disarm on the old host", (unsigned long)-err);
-}
+	mig_check(!err, "alloc of the vCPU's first line", (unsigned long)-err);
+	if (err)
+		goto over;
+	hgei_vsfile_load(l.line, &mig.file);
+	mig_check(!hgei_arm(&self->hgei, l.line, &mig.owner), "arm of the first line", l.line);
+	publish(l.file_pa);
 
-static void host_loop(struct fw_hart *self)
-{
-	struct fw_hart *other = self == mig.a ? mig.b : mig.a;
+	for (unsigned r = 0; r < MIG_ROUNDS; r++) {
+		struct fw_hart *to = host == mig.a ? mig.b : mig.a;
+		struct hgei_line moved;
 
-	for (;;) {
-		uint64_t deadline = fw_time() + MIG_TIMEOUT_S * fw_timebase_hz;
-
-		if (!fw_wait_until(my_turn, self, deadline)) {
-			mig_check(false, "migration step timed out",
-				  atomic_load_explicit(&mig.step, memory_order_relaxed));
-			set_step(MIG_FINISHED, other);
-		}
-		switch (step_kind(atomic_load_explicit(&mig.step, memory_order_acquire))) {
-		case MIG_FINISHED:
-			if (mig.host == self)
-				release_vcpu(self);
-			return;
-		case MIG_PREPARE:
-			if (!take_vcpu(self)) {
-				set_step(MIG_FINISHED, other);
-				break;
-			}
-			mig_check(fw_wait_until(no_msi_in_flight, NULL, deadline),
-				  "an MSI stayed on its way to the old file",
-				  atomic_load_explicit(&mig.gen, memory_order_relaxed));
-			set_step(MIG_DRAIN, mig.host);
+		err = hgei_move(&host->hgei, l.line, &to->hgei, &mig.owner, true, &mig_move_ops,
+				&mig.file, &moved);
+		mig_check(!err, "hgei_move", (unsigned long)-err);
+		if (err)
 			break;
-		case MIG_DRAIN:
-			give_vcpu(self, mig.line);
-			set_step(MIG_MOVED, other);
-			break;
-		case MIG_MOVED:
-			mig.host = self;
-			mig.line = mig.new_line;
-			if (atomic_fetch_add_explicit(&mig.rounds, 1, memory_order_relaxed) + 1 ==
-			    MIG_ROUNDS) {
-				set_step(MIG_FINISHED, other);
-				break;
-			}
-			leave(self);
-			set_step(MIG_PREPARE, other);
-			break;
-		}
+		mig_check(mig.file.eie[0] == MIG_EIE && mig.file.eidelivery == 1,
+			  "enabled identities carried", mig.file.eie[0]);
+		mig_check(!hgei_owner(&host->hgei, l.line) &&
+			  hgei_owner(&to->hgei, moved.line) == &mig.owner,
+			  "old line free, new line the vCPU's", moved.line);
+		atomic_fetch_add_explicit(&mig.rounds, 1, memory_order_relaxed);
+		host = to;
+		l = moved;
+		mig_check(fw_wait_until(sender_caught_up, NULL,
+					fw_time() + MIG_TIMEOUT_S * fw_timebase_hz),
+			  "no MSI reached the new file", l.line);
 	}
+over:
+	atomic_store_explicit(&mig.stop_sending, 1, memory_order_release);
+	kick(mig.sender);
+	mig_check(fw_wait_until(sender_finished, NULL, fw_time() + MIG_TIMEOUT_S * fw_timebase_hz),
+		  "sender did not stop", 0);
+	if (!err)
+		run_on(host->hartid, release_vcpu, &l.line);
+	atomic_store_explicit(&mig.stage_over, 1, memory_order_release);
+	kick(mig.b);
 }
 
 static bool answered(void *arg)
@@ -262,24 +264,23 @@ static bool answered(void *arg)
 static bool vcpu_published(void *arg)
 {
 	(void)arg;
-	return atomic_load_explicit(&mig.gen, memory_order_acquire) != 0;
+	return atomic_load_explicit(&mig.gen, memory_order_acquire) != 0 ||
+	       atomic_load_explicit(&mig.stop_sending, memory_order_acquire);
 }
 
 /* The vCPU's device: one MSI at a time, each to the file published last. */
-static void sender_loop(void)
+static void send_loop(void)
 {
-	if (!fw_wait_until(vcpu_published, NULL, fw_time() + MIG_TIMEOUT_S * fw_timebase_hz))
-		mig_check(false, "vCPU never got a file", 0);
+	fw_wait_until(vcpu_published, NULL, fw_time() + MIG_TIMEOUT_S * fw_timebase_hz);
 	while (atomic_load_explicit(&mig.gen, memory_order_acquire) &&
-	       step_kind(atomic_load_explicit(&mig.step, memory_order_acquire)) != MIG_FINISHED) {
-		uint32_t gen;
+	       !atomic_load_explicit(&mig.stop_sending, memory_order_acquire)) {
+		uint32_t gen, n = atomic_load_explicit(&mig.sent, memory_order_relaxed);
+		uint64_t pa;
 
 		/* seq_cst: busy before reading gen, see no_msi_in_flight. */
 		atomic_store_explicit(&mig.sender_idle, 0, memory_order_seq_cst);
 		gen = atomic_load_explicit(&mig.gen, memory_order_seq_cst);
-		uint64_t pa = atomic_load_explicit(&mig.file_pa, memory_order_relaxed);
-		uint32_t n = atomic_load_explicit(&mig.sent, memory_order_relaxed);
-
+		pa = atomic_load_explicit(&mig.file_pa, memory_order_relaxed);
 		hgei_msi_send(pa, 1 + n % MIG_IDS);
 		/* The MSI store is issued before sender_gen/sender_idle say it is done. */
 		__asm__ volatile("fence ow, w" ::: "memory");
@@ -287,7 +288,6 @@ static void sender_loop(void)
 		atomic_store_explicit(&mig.sender_gen, gen, memory_order_seq_cst);
 		atomic_store_explicit(&mig.sender_idle, 1, memory_order_seq_cst);
 		kick(mig.a);
-		kick(mig.b);
 		if (!fw_wait_until(answered, NULL, fw_time() + MIG_TIMEOUT_S * fw_timebase_hz)) {
 			mig_check(false, "MSI never claimed", n + 1);
 			break;
@@ -295,7 +295,6 @@ static void sender_loop(void)
 	}
 	atomic_store_explicit(&mig.sender_done, 1, memory_order_release);
 	kick(mig.a);
-	kick(mig.b);
 }
 
 /* The same choice on every hart: the first two harts with a line host, the first
@@ -312,38 +311,24 @@ static void pick_roles(struct fw_hart **up, uint32_t nr_up)
 		else if (!mig.sender)
 			mig.sender = h;
 	}
-	if (!mig.sender && mig.b) {
-		/* Two harts only have lines: a third is still needed to send. */
-		mig.a = mig.b = NULL;
-	}
+	mig.ran = mig.a && mig.b && mig.sender;
 }
 
 void fw_migrate_stage_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up)
 {
 	if (self->hartid == fw_boot_hartid) {
 		pick_roles(up, nr_up);
-		mig.ran = mig.a && mig.b && mig.sender;
 		mig.owner.wake = mig_wake;
 		mig.file = (struct hgei_vsfile_state){ .eidelivery = 1, .words = 1,
 						       .eie[0] = MIG_EIE };
-		if (mig.ran) {
-			mig.host = mig.a;
-			/* Nobody's turn: no hartid is UINT32_MAX. */
-			atomic_store_explicit(&mig.step, (uint64_t)UINT32_MAX << 32 | MIG_IDLE,
-					      memory_order_relaxed);
-		}
 	}
 	fw_barrier(nr_up);		/* roles and the vCPU seen by every hart */
-	if (mig.ran && self == mig.a) {
-		take_vcpu(self);
-		mig.line = mig.new_line;
-		leave(self);
-		set_step(MIG_PREPARE, mig.b);
-	}
-	if (mig.ran && (self == mig.a || self == mig.b))
-		host_loop(self);
+	if (mig.ran && self == mig.a)
+		drive(self);
+	else if (mig.ran && self == mig.b)
+		serve();
 	else if (mig.ran && self == mig.sender)
-		sender_loop();
+		send_loop();
 	fw_barrier(nr_up);
 }
 
@@ -351,18 +336,18 @@ uint32_t fw_migrate_report(void)
 {
 	uint32_t sent = atomic_load_explicit(&mig.sent, memory_order_relaxed);
 	uint32_t claimed = atomic_load_explicit(&mig.claimed, memory_order_relaxed);
+	uint32_t misclaimed = atomic_load_explicit(&mig.misclaimed, memory_order_relaxed);
+	uint32_t rounds = atomic_load_explicit(&mig.rounds, memory_order_relaxed);
 	uint32_t failed = atomic_load_explicit(&mig.failed, memory_order_relaxed);
 
 	if (!mig.ran) {
 		fw_printf("migrate: skip (needs two harts with a line and a third hart)\n");
 		return 0;
 	}
-	failed += sent != claimed || atomic_load_explicit(&mig.misclaimed, memory_order_relaxed) ||
-		  atomic_load_explicit(&mig.rounds, memory_order_relaxed) != MIG_ROUNDS;
+	failed += sent != claimed || misclaimed || rounds != MIG_ROUNDS || sent < MIG_ROUNDS;
 	fw_printf("migrate: harts=%u,%u sender=%u migrations=%u msis_sent=%u claimed=%u "
 		  "misclaimed=%u forwarded=%u checks=%u %s\n", mig.a->hartid, mig.b->hartid,
-		  mig.sender->hartid, atomic_load_explicit(&mig.rounds, memory_order_relaxed),
-		  sent, claimed, atomic_load_explicit(&mig.misclaimed, memory_order_relaxed),
+		  mig.sender->hartid, rounds, sent, claimed, misclaimed,
 		  atomic_load_explicit(&mig.forwarded, memory_order_relaxed),
 		  atomic_load_explicit(&mig.passed, memory_order_relaxed), failed ? "fail" : "pass");
 	return failed;

@@ -146,6 +146,46 @@ unsigned hgei_handle_sgei(struct hgei_hart *h);
 /** Applies remote arm/disarm requests to hgeie. Call on the owning hart (kick hook). */
 void hgei_sync(struct hgei_hart *h);
 
+/**
+ * What hgei_move() needs from the hypervisor. The file hooks act on the guest
+ * interrupt file of @line on the hart they run on; include/hgei_vsfile.h has them for
+ * RISC-V (hgei_vsfile_save/load/take/forward) with @state a struct hgei_vsfile_state.
+ */
+struct hgei_move_ops {
+	/* Runs @fn(@arg) on hart @hartid and returns once it has returned (an IPI to a
+	 * mailbox, say); with the caller's own hartid it may just call it. @fn must run
+	 * with interrupts masked on that hart, as from an IPI handler. */
+	void (*run_on)(uint32_t hartid, void (*fn)(void *arg), void *arg);
+	/* The file's configuration (delivery, threshold, enabled identities) into @state;
+	 * the file stays as it is. */
+	void (*file_save)(unsigned line, void *state);
+	/* The file set up from @state, with nothing pending. */
+	void (*file_load)(unsigned line, const void *state);
+	/* The file's pending identities into @state, taken atomically; the file off. */
+	void (*file_drain)(unsigned line, void *state);
+	/* Any hart: every identity pending in @state re-sent (MSI) to the file at @file_pa. */
+	void (*file_forward)(uint64_t file_pa, const void *state);
+	/* Every MSI source of @owner pointed at @file_pa (device, IOMMU, the guest's
+	 * G-stage page); returns once no MSI can still reach the old file. */
+	void (*redirect)(void *owner, uint64_t file_pa);
+};
+
+/**
+ * Migrates @owner's @line from hart @from to a new line on hart @to, in the order that
+ * loses no MSI: on @from disarm and save the file's configuration; allocate on @to;
+ * on @to load the file and, if @armed, arm the new line; redirect the owner's MSIs to
+ * the new file; on @from drain the old file's pending identities; forward them to the
+ * new file; free the old line. An MSI that reaches the old file before the drain is
+ * forwarded; one sent after the redirect goes to the new file.
+ * Any hart may call it; one migration of a given owner at a time. @state is the
+ * caller's scratch for the file hooks. Returns 0 and fills @out with the new line, or
+ * -HGEI_EINVAL (NULL ops or state, @line not @owner's on @from), or the error of the
+ * allocation on @to (-HGEI_ENOSPC, -HGEI_ENODEV), in which case the line stays on
+ * @from, re-armed if @armed, and *@out is zeroed.
+ */
+int hgei_move(struct hgei_hart *from, unsigned line, struct hgei_hart *to, void *owner,
+	      bool armed, const struct hgei_move_ops *ops, void *state, struct hgei_line *out);
+
 /** Copies the hart's counters. Any hart; each value is read on its own. */
 void hgei_hart_counters(const struct hgei_hart *h, struct hgei_counters *c);
 

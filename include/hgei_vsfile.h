@@ -91,6 +91,19 @@ struct hgei_vsfile_state {
 	unsigned words;			/* 64-identity words in use: ceil(num-ids / 64) */
 };
 
+/** On the hart holding @line: the file's configuration (delivery, threshold, enabled
+ * identities) into @s; the file and s->eip stay as they are. */
+static inline void hgei_vsfile_save(unsigned line, struct hgei_vsfile_state *s)
+{
+	uint64_t hstatus = hgei_vsfile_select(line);
+
+	s->eidelivery = hgei_vsfile_read(HGEI_VS_EIDELIVERY);
+	s->eithreshold = hgei_vsfile_read(HGEI_VS_EITHRESHOLD);
+	for (unsigned w = 0; w < s->words; w++)
+		s->eie[w] = hgei_vsfile_read(HGEI_VS_EIE0 + 2 * w);
+	hgei_vsfile_deselect(hstatus);
+}
+
 /**
  * On the hart holding @line: moves the file's state into @s and leaves the file
  * switched off and empty (pending identities are taken with hgei_vsfile_swap()).
@@ -136,6 +149,30 @@ static inline unsigned hgei_vsfile_forward(uint64_t file_pa, const struct hgei_v
 		for (uint64_t p = s->eip[w] & ~(w ? 0 : 1ULL); p; p &= p - 1, n++)
 			hgei_msi_send(file_pa, 64 * w + (unsigned)__builtin_ctzll(p));
 	return n;
+}
+
+/** hgei_move_ops file hooks (hgei.h) over struct hgei_vsfile_state. */
+static inline void hgei_vsfile_op_save(unsigned line, void *s)
+{
+	hgei_vsfile_save(line, (struct hgei_vsfile_state *)s);
+}
+
+/** See hgei_vsfile_op_save(). */
+static inline void hgei_vsfile_op_load(unsigned line, const void *s)
+{
+	hgei_vsfile_load(line, (const struct hgei_vsfile_state *)s);
+}
+
+/** See hgei_vsfile_op_save(). */
+static inline void hgei_vsfile_op_drain(unsigned line, void *s)
+{
+	hgei_vsfile_take(line, (struct hgei_vsfile_state *)s);
+}
+
+/** See hgei_vsfile_op_save(). */
+static inline void hgei_vsfile_op_forward(uint64_t file_pa, const void *s)
+{
+	(void)hgei_vsfile_forward(file_pa, (const struct hgei_vsfile_state *)s);
 }
 
 #endif
