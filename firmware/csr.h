@@ -4,6 +4,7 @@
 #define FW_CSR_H
 
 #include <stdint.h>
+#include "hgei_arch_riscv.h"
 
 #define CSR_SSTATUS	0x100
 #define CSR_SIE		0x104
@@ -29,13 +30,10 @@
 #define IRQ_S_EXT	9
 #define IRQ_SGEI	12
 
-#define csr_read(csr) ({ uint64_t __v; \
-	__asm__ volatile("csrr %0, %1" : "=r"(__v) : "i"(csr) : "memory"); __v; })
-#define csr_write(csr, v) \
-	__asm__ volatile("csrw %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
-#define csr_set(csr, v) \
-	__asm__ volatile("csrs %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
-#define csr_clear(csr, v) \
-	__asm__ volatile("csrc %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
+/* The same inline CSR access lib/hgei uses. */
+#define csr_read(csr)		hgei_csr_read(csr)
+#define csr_write(csr, v)	hgei_csr_write(csr, v)
+#define csr_set(csr, v)		hgei_csr_set(csr, v)
+#define csr_clear(csr, v)	hgei_csr_clear(csr, v)
 
 #endif
