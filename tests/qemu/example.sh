@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The library as a hypervisor builder takes it: `make install` into a fresh prefix,
 # examples/minimal built against that installed copy only (its headers, libhgei.a,
-# libfdt.a), then booted on QEMU under OpenSBI, where one SGEI must wake its vCPU.
+# libfdt.a), then booted on QEMU under OpenSBI, where one SGEI must wake its vCPU; and
+# the installed host library, linked with the emulated-hart harness into the
+# allocator's unit test, which must pass as it does from the source tree.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,6 +22,18 @@ if make --no-print-directory -s install PREFIX="$top/$prefix" >"$out/install.log
 else
 	failed=$((failed + 1))
 	echo "FAIL install or example build, see $out/"
+fi
+
+hostlog=$out/host-lib.log
+if cc -std=c11 -O2 -DHGEI_HOST -D_DEFAULT_SOURCE -I"$prefix/include" -pthread \
+	-o "$BUILD/example/test_alloc_installed" tests/host/test_alloc.c tests/host/emu_hart.c \
+	-L"$prefix/lib/host" -lhgei >"$hostlog" 2>&1 &&
+   "$BUILD/example/test_alloc_installed" >>"$hostlog" 2>&1 &&
+   grep -qE '^alloc: [1-9][0-9]* passed, 0 failed' "$hostlog"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL host library: see $hostlog"
 fi
 
 for smp in 1 4; do
