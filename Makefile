@@ -46,8 +46,9 @@ SAN_plain	:=
 LIB_SRCS	:= $(sort $(wildcard lib/hgei/*.c))
 LIBFDT_SRCS	:= fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_empty_tree.c \
 		   fdt_addresses.c
-FW_C_SRCS	:= $(sort $(wildcard firmware/*.c))
-FW_S_SRCS	:= $(sort $(wildcard firmware/*.S))
+# FW_EXTRA_SRCS: more runtime sources for a variant image (the bench firmware).
+FW_C_SRCS	:= $(sort $(wildcard firmware/*.c)) $(filter %.c,$(FW_EXTRA_SRCS))
+FW_S_SRCS	:= $(sort $(wildcard firmware/*.S)) $(filter %.S,$(FW_EXTRA_SRCS))
 TEST_SRCS	:= $(sort $(wildcard tests/host/test_*.c))
 HARNESS_SRCS	:= $(filter-out $(TEST_SRCS),$(sort $(wildcard tests/host/*.c)))
 TOOL_SRCS	:= $(sort $(wildcard tools/*.c))
@@ -134,6 +135,29 @@ test: setup
 
 topologies:
 	@tools/boot.sh --list
+
+# ---- bench (make bench; docs/performance.md) -------------------------------------
+# bench/run.sh builds the bench firmware (the runtime with FW_BENCH) once per variant
+# through bench-firmware, boots it under QEMU -icount and writes build/bench/.
+BENCH_BUILD	?= $(BUILD)/bench/fw
+BENCH_DEFS	?=
+BENCH_LIB_SRCS	:= bench/impl_hgei.c bench/baseline_spinlock.c bench/baseline_global.c
+BENCH_FW_SRCS	:= $(sort $(wildcard bench/fw/*.c bench/fw/*.S)) $(BENCH_LIB_SRCS)
+.PHONY: bench setup-bench bench-firmware host-bench
+setup-bench:
+	@tools/setup.sh bench
+bench-firmware:
+	@$(MAKE) --no-print-directory firmware-m BUILD=$(BENCH_BUILD) \
+		FW_DEFS="-DFW_BENCH $(BENCH_DEFS)" FW_EXTRA_SRCS="$(BENCH_FW_SRCS)"
+host-bench: $(BUILD)/bench/host-bench
+$(BUILD)/bench/host-bench: bench/host_bench.c $(BENCH_LIB_SRCS) $(wildcard bench/*.h) \
+		$(LIB_SRCS) $(HARNESS_SRCS) $(wildcard include/*.h lib/hgei/*.h tests/host/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Itests/host -o $@ bench/host_bench.c $(BENCH_LIB_SRCS) \
+		$(LIB_SRCS) $(HARNESS_SRCS) -lfdt
+bench: setup setup-bench
+	@$(MAKE) --no-print-directory all host-bench
+	@BUILD=$(BUILD) bench/run.sh
 
 clean:
 	rm -rf $(BUILD)
