@@ -25,9 +25,11 @@ CLANG		?= clang
 
 # ---- flags -----------------------------------------------------------------------
 PLATFORM_CFLAGS	:=
+PLATFORM_ISA	:=
 include platform/$(PLATFORM)/platform.mk
 WARN		:= -Wall -Wextra -Werror
-FW_ARCH		:= -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+# PLATFORM_ISA: extensions every hart of the board has (platform.mk), e.g. _zba_zbb.
+FW_ARCH		:= -march=rv64imac_zicsr_zifencei$(PLATFORM_ISA) -mabi=lp64 -mcmodel=medany
 FW_CFLAGS	:= -std=c11 $(WARN) $(FW_ARCH) -ffreestanding -O2 -g \
 		   -fno-omit-frame-pointer --specs=picolibc.specs \
 		   -Iinclude -Iplatform/$(PLATFORM) -I$(LIBFDT_DIR) $(PLATFORM_CFLAGS) $(FW_DEFS)
@@ -88,11 +90,15 @@ $(BUILD)/fw/%.o: %.S $(BUILD)/fw/.defs
 $(BUILD)/fw/libfdt/%.o: $(LIBFDT_DIR)/libfdt.h
 	@mkdir -p $(dir $@)
 	$(CROSS_COMPILE)gcc $(LIBFDT_CFLAGS) -I$(LIBFDT_DIR) -c -o $@ $(LIBFDT_DIR)/$*.c
-# Rebuild the firmware when FW_DEFS or FW_BASE change.
+# Rebuild the firmware when FW_DEFS, FW_ARCH or FW_BASE change.
 $(BUILD)/fw/.defs: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(PLATFORM_CFLAGS) $(FW_DEFS) $(FW_BASE)' | cmp -s - $@ || echo '$(PLATFORM_CFLAGS) $(FW_DEFS) $(FW_BASE)' > $@
+	@echo '$(PLATFORM_CFLAGS) $(FW_DEFS) $(FW_ARCH) $(FW_BASE)' | cmp -s - $@ || echo '$(PLATFORM_CFLAGS) $(FW_DEFS) $(FW_ARCH) $(FW_BASE)' > $@
 FORCE:
+
+# lib/hgei's hot paths are leaf functions, where the frame pointer costs 5 of about 50
+# instructions; debuggers unwind them from the DWARF CFI that -g emits.
+$(patsubst %.c,$(BUILD)/fw/%.o,$(LIB_SRCS)): FW_CFLAGS += -fomit-frame-pointer
 
 # ---- firmware-m (BOOT=bare): the M-mode layer + the same HS runtime, one image ------
 # firmware/mmode at the reset vector MM_BASE, the objects of firmware.elf at FW_BASE.

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 
-CONTENTION = [1, 2, 4, 8, 16, 64]
+CONTENTION = [1, 2, 4, 8, 16, 32, 63]
 HARTS = [1, 4, 16, 64, 128, 256, 512]
 IMPLS = [("hgei", ""), ("spinlock", "spinlock_"), ("global", "global_")]
 
@@ -57,7 +57,7 @@ def targets(d):
         v = num(d, metric)
         verdict = "-" if v is None else ("met" if v <= limit else "missed")
         out.append(f"| {what} | {fmt(v)} | {verdict} |")
-        for prefix in ("noquirk", "zbb", "zbb_noquirk"):
+        for prefix in ("noquirk", "imac", "imac_noquirk"):
             pv = num(d, f"{prefix}_{metric}")
             if pv is not None:
                 verdict = "met" if pv <= limit else "missed"
@@ -88,13 +88,13 @@ def tables(d):
     md += targets(d)
     md += ["", "## Single operations (instructions, call and return included)", "",
            "| operation | hgei (direct) | hgei (table) | spinlock | global | hgei, quirk off "
-           "| hgei, Zbb | hgei, Zbb, quirk off |", "|---|---|---|---|---|---|---|---|"]
+           "| hgei, no Zbb | hgei, no Zbb, quirk off |", "|---|---|---|---|---|---|---|---|"]
     for op in ("alloc_local", "free_local", "alloc_remote", "free_remote", "arm", "disarm",
                "sgei_store_to_callback", "trap_roundtrip"):
         cells = [num(d, f"{op}_instr"), num(d, f"hgei_{op}_instr"),
                  num(d, f"spinlock_{op}_instr"), num(d, f"global_{op}_instr"),
-                 num(d, f"noquirk_{op}_instr"), num(d, f"zbb_{op}_instr"),
-                 num(d, f"zbb_noquirk_{op}_instr")]
+                 num(d, f"noquirk_{op}_instr"), num(d, f"imac_{op}_instr"),
+                 num(d, f"imac_noquirk_{op}_instr")]
         md.append(f"| {op} | " + " | ".join(fmt(c) for c in cells) + " |")
     md += ["", "## Contention: instructions per operation, all harts at once", "",
            "| harts | hgei | spinlock | global | global / hgei | hart switches |",

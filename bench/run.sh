@@ -16,11 +16,14 @@ mkdir -p "$OUT/logs" "$OUT/dtb"
 raw=$OUT/raw.txt
 : >"$raw"
 
-# The contention run goes up to 64 harts; the quick one to 8.
+# The contention run goes up to 63 harts, the quick one to 8. Not 64: under QEMU 10
+# -icount shift=0 with 64 vCPUs the bench firmware's console output stops mid-line
+# within its first second and the run makes no progress (63 vCPUs finish in ~20 s,
+# and 64 without -icount in ~1 s); not yet understood.
 if [ "$QUICK" = 1 ]; then
 	bench_smp=8 boot_sizes="1 4" boot_runs=1 host_ms=100
 else
-	bench_smp=64 boot_sizes="1 4 16 64 128 256 512" boot_runs=3 host_ms=400
+	bench_smp=63 boot_sizes="1 4 16 64 128 256 512" boot_runs=3 host_ms=400
 fi
 dtb_sizes="1 4 16 64 128 256 512"
 
@@ -53,7 +56,7 @@ icount_boot() { # FWDIR SMP LOG [qemu args...]
 		{ echo "bench: $log has no 'bench: done'" >&2; exit 1; }
 }
 
-# ---- the shipped firmware's build (QEMU quirk on, rv64imac): everything ------------
+# ---- the firmware as built for QEMU virt (Zba/Zbb, quirk on): everything ---------
 echo "bench: building the bench firmware"
 bench_fw "$OUT/fw"
 loader=() slot=0
@@ -69,15 +72,15 @@ echo "bench: $bench_smp harts under -icount shift=0"
 icount_boot "$OUT/fw" "$bench_smp" "$OUT/logs/bench.log" "${loader[@]}"
 collect "$OUT/logs/bench.log" ""
 
-# ---- variants: quirk off (what hardware gets), Zbb on (QEMU virt has it) ------------
+# ---- variants: quirk off (what hardware gets), no Zbb (a hart without it) ----------
 ops="alloc_local_instr free_local_instr alloc_remote_instr free_remote_instr arm_instr
      disarm_instr sgei_store_to_callback_instr trap_roundtrip_instr"
 if [ "$QUICK" != 1 ]; then
-	zbb="-march=rv64imac_zba_zbb_zicsr_zifencei -mabi=lp64 -mcmodel=medany"
-	for v in noquirk zbb zbb_noquirk; do
+	imac="-march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany"
+	for v in noquirk imac imac_noquirk; do
 		args=(BENCH_DEFS=-DFW_BENCH_OPS_ONLY)
 		[[ $v == *noquirk* ]] && args+=(PLATFORM_CFLAGS=)
-		[[ $v == zbb* ]] && args+=("FW_ARCH=$zbb")
+		[[ $v == imac* ]] && args+=("FW_ARCH=$imac")
 		echo "bench: variant $v"
 		bench_fw "$OUT/fw-$v" "${args[@]}"
 		icount_boot "$OUT/fw-$v" 2 "$OUT/logs/bench-$v.log"

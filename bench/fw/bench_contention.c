@@ -20,7 +20,8 @@
 #define BENCH_REPS		3
 #define BENCH_REARM_EVERY	8	/* iterations between mtimecmp stores */
 
-static const uint32_t sizes[] = { 1, 2, 4, 8, 16, 64 };
+/* 63, not 64: see bench/run.sh (QEMU 10 -icount with 64 vCPUs stalls this firmware). */
+static const uint32_t sizes[] = { 1, 2, 4, 8, 16, 32, 63 };
 
 static const struct bench_impl bench_null;
 static const struct bench_impl *const impls[] = {
