@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 
-CONTENTION = [1, 2, 4, 8, 16, 32, 63]
+CONTENTION = [1, 2, 4, 8, 16, 32, 64]
 HARTS = [1, 4, 16, 64, 128, 256, 512]
 IMPLS = [("hgei", ""), ("spinlock", "spinlock_"), ("global", "global_")]
 
