@@ -149,6 +149,8 @@ BENCH_BUILD	?= $(BUILD)/bench/fw
 BENCH_DEFS	?=
 BENCH_LIB_SRCS	:= bench/impl_hgei.c bench/baseline_spinlock.c bench/baseline_global.c
 BENCH_FW_SRCS	:= $(sort $(wildcard bench/fw/*.c bench/fw/*.S)) $(BENCH_LIB_SRCS)
+# The baselines are built like lib/hgei (no frame pointer), so the comparison is fair.
+$(patsubst %.c,$(BUILD)/fw/%.o,$(BENCH_LIB_SRCS)): FW_CFLAGS += -fomit-frame-pointer
 .PHONY: bench setup-bench bench-firmware host-bench
 setup-bench:
 	@tools/setup.sh bench
