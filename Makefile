@@ -25,9 +25,11 @@ CLANG		?= clang
 
 # ---- flags -----------------------------------------------------------------------
 PLATFORM_CFLAGS	:=
+PLATFORM_ISA	:=
 include platform/$(PLATFORM)/platform.mk
 WARN		:= -Wall -Wextra -Werror
-FW_ARCH		:= -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+# PLATFORM_ISA: extensions every hart of the board has (platform.mk), e.g. _zba_zbb.
+FW_ARCH		:= -march=rv64imac_zicsr_zifencei$(PLATFORM_ISA) -mabi=lp64 -mcmodel=medany
 FW_CFLAGS	:= -std=c11 $(WARN) $(FW_ARCH) -ffreestanding -O2 -g \
 		   -fno-omit-frame-pointer --specs=picolibc.specs \
 		   -Iinclude -Iplatform/$(PLATFORM) -I$(LIBFDT_DIR) $(PLATFORM_CFLAGS) $(FW_DEFS)
@@ -46,8 +48,9 @@ SAN_plain	:=
 LIB_SRCS	:= $(sort $(wildcard lib/hgei/*.c))
 LIBFDT_SRCS	:= fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_empty_tree.c \
 		   fdt_addresses.c
-FW_C_SRCS	:= $(sort $(wildcard firmware/*.c))
-FW_S_SRCS	:= $(sort $(wildcard firmware/*.S))
+# FW_EXTRA_SRCS: more runtime sources for a variant image (the bench firmware).
+FW_C_SRCS	:= $(sort $(wildcard firmware/*.c)) $(filter %.c,$(FW_EXTRA_SRCS))
+FW_S_SRCS	:= $(sort $(wildcard firmware/*.S)) $(filter %.S,$(FW_EXTRA_SRCS))
 TEST_SRCS	:= $(sort $(wildcard tests/host/test_*.c))
 HARNESS_SRCS	:= $(filter-out $(TEST_SRCS),$(sort $(wildcard tests/host/*.c)))
 TOOL_SRCS	:= $(sort $(wildcard tools/*.c))
@@ -87,11 +90,15 @@ $(BUILD)/fw/%.o: %.S $(BUILD)/fw/.defs
 $(BUILD)/fw/libfdt/%.o: $(LIBFDT_DIR)/libfdt.h
 	@mkdir -p $(dir $@)
 	$(CROSS_COMPILE)gcc $(LIBFDT_CFLAGS) -I$(LIBFDT_DIR) -c -o $@ $(LIBFDT_DIR)/$*.c
-# Rebuild the firmware when FW_DEFS or FW_BASE change.
+# Rebuild the firmware when FW_DEFS, FW_ARCH or FW_BASE change.
 $(BUILD)/fw/.defs: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(PLATFORM_CFLAGS) $(FW_DEFS) $(FW_BASE)' | cmp -s - $@ || echo '$(PLATFORM_CFLAGS) $(FW_DEFS) $(FW_BASE)' > $@
+	@echo '$(PLATFORM_CFLAGS) $(FW_DEFS) $(FW_ARCH) $(FW_BASE)' | cmp -s - $@ || echo '$(PLATFORM_CFLAGS) $(FW_DEFS) $(FW_ARCH) $(FW_BASE)' > $@
 FORCE:
+
+# lib/hgei's hot paths are leaf functions, where the frame pointer costs 5 of about 50
+# instructions; debuggers unwind them from the DWARF CFI that -g emits.
+$(patsubst %.c,$(BUILD)/fw/%.o,$(LIB_SRCS)): FW_CFLAGS += -fomit-frame-pointer
 
 # ---- firmware-m (BOOT=bare): the M-mode layer + the same HS runtime, one image ------
 # firmware/mmode at the reset vector MM_BASE, the objects of firmware.elf at FW_BASE.
@@ -136,9 +143,13 @@ $(BUILD)/hartgei.img: $(BUILD)/firmware.elf $(OPENSBI_FW) platform/qemu-virt/ima
 # gives the QEMU build (include/hgei_arch_riscv.h). The host library leaves the
 # hgei_arch_* CSR functions to the caller (include/hgei_port.h). libfdt.a is the
 # freestanding build of Debian's libfdt sources, installed beside it for convenience.
+# LIB_ISA adds extensions the target harts are known to have (e.g. _zba_zbb: one ctz
+# per bit search); the default builds for plain rv64imac.
 PREFIX		?= /usr/local/hartgei
 LIB_QUIRKS	?=
-LIB_CFLAGS	:= -std=c11 $(WARN) $(FW_ARCH) -ffreestanding -O2 -g --specs=picolibc.specs \
+LIB_ISA		?=
+LIB_CFLAGS	:= -std=c11 $(WARN) -march=rv64imac_zicsr_zifencei$(LIB_ISA) -mabi=lp64 \
+		   -mcmodel=medany -ffreestanding -O2 -g --specs=picolibc.specs \
 		   -Iinclude -I$(LIBFDT_DIR) $(LIB_QUIRKS)
 LIB_TARGET_OBJS	:= $(patsubst lib/hgei/%.c,$(BUILD)/lib/riscv64/%.o,$(LIB_SRCS))
 LIB_HOST_OBJS	:= $(patsubst lib/hgei/%.c,$(BUILD)/lib/host/%.o,$(LIB_SRCS))
@@ -194,6 +205,31 @@ test: setup
 
 topologies:
 	@tools/boot.sh --list
+
+# ---- bench (make bench; docs/performance.md) -------------------------------------
+# bench/run.sh builds the bench firmware (the runtime with FW_BENCH) once per variant
+# through bench-firmware, boots it under QEMU -icount and writes build/bench/.
+BENCH_BUILD	?= $(BUILD)/bench/fw
+BENCH_DEFS	?=
+BENCH_LIB_SRCS	:= bench/impl_hgei.c bench/baseline_spinlock.c bench/baseline_global.c
+BENCH_FW_SRCS	:= $(sort $(wildcard bench/fw/*.c bench/fw/*.S)) $(BENCH_LIB_SRCS)
+# The baselines are built like lib/hgei (no frame pointer), so the comparison is fair.
+$(patsubst %.c,$(BUILD)/fw/%.o,$(BENCH_LIB_SRCS)): FW_CFLAGS += -fomit-frame-pointer
+.PHONY: bench setup-bench bench-firmware host-bench
+setup-bench:
+	@tools/setup.sh bench
+bench-firmware:
+	@$(MAKE) --no-print-directory firmware-m BUILD=$(BENCH_BUILD) \
+		FW_DEFS="-DFW_BENCH $(BENCH_DEFS)" FW_EXTRA_SRCS="$(BENCH_FW_SRCS)"
+host-bench: $(BUILD)/bench/host-bench
+$(BUILD)/bench/host-bench: bench/host_bench.c $(BENCH_LIB_SRCS) $(wildcard bench/*.h) \
+		$(LIB_SRCS) $(HARNESS_SRCS) $(wildcard include/*.h lib/hgei/*.h tests/host/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Itests/host -o $@ bench/host_bench.c $(BENCH_LIB_SRCS) \
+		$(LIB_SRCS) $(HARNESS_SRCS) -lfdt
+bench: setup setup-bench
+	@$(MAKE) --no-print-directory all host-bench
+	@BUILD=$(BUILD) bench/run.sh
 
 clean:
 	rm -rf $(BUILD)

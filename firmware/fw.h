@@ -104,4 +104,7 @@ void fw_kick_all(void);
 extern const struct hgei_ops fw_selftest_ops;
 void fw_selftest_run(struct fw_hart *self, struct fw_hart *target, uint32_t nr_up);
 
+/* bench/fw (FW_BENCH builds): runs on every hart in place of the self-test. */
+void fw_bench_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up);
+
 #endif

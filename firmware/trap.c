@@ -17,11 +17,13 @@ void fw_trap(uint64_t scause)
 {
 	struct fw_hart *self = fw_self;
 
+	/* The SGEI first, in one compare: it is the path a guest's wake-up waits on. */
+	if (scause == (SCAUSE_IRQ | IRQ_SGEI)) {
+		hgei_handle_sgei(&self->hgei);
+		return;
+	}
 	if (scause & SCAUSE_IRQ) {
 		switch (scause & ~SCAUSE_IRQ) {
-		case IRQ_SGEI:
-			hgei_handle_sgei(&self->hgei);
-			return;
 		case IRQ_S_SOFT:
 			/* An IPI: a remote arm/disarm or a wake-up from a wfi loop. */
 			csr_clear(CSR_SIP, SIP_SSIP);

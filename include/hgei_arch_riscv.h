@@ -32,7 +32,9 @@
  * is locked, so once our hgeie write has returned, any such MSI's hgeip bit is
  * visible to the check below, and rewriting hgeie makes QEMU recompute SGEIP. Called
  * after every hgeie write and at the end of the SGEI handler (after the owners'
- * claims). Costs three CSR reads; real harts compute SGEIP in hardware and need none.
+ * claims), which also covers the handler's own mask at its start: that write uses
+ * hgei_arch_hgeie_clear_unsettled(), keeping three CSR reads off the way to wake().
+ * Costs three CSR reads; real harts compute SGEIP in hardware and need none.
  */
 static inline void hgei_arch_sgeip_settle(void)
 {
@@ -42,6 +44,35 @@ static inline void hgei_arch_sgeip_settle(void)
 	if ((hgei_csr_read(HGEI_CSR_HGEIP) & e) && !(hgei_csr_read(HGEI_CSR_HIP) & HGEI_HIP_SGEIP))
 		hgei_csr_write(HGEI_CSR_HGEIE, e);
 #endif
+}
+
+/*
+ * Claims the lowest set bit of *@free: returns it (cleared in *@free), or 0 when
+ * *@free is 0. This is C11's seq_cst read-modify-write in its LR/SC mapping (lr.aqrl,
+ * sc.rl: the RISC-V ISA manual's table of C/C++ mappings), written out because GCC
+ * 12's compare-exchange loop reloads and compares what the LR already holds: five
+ * more instructions on hgei_alloc()'s path. A constrained LR/SC loop (base integer
+ * instructions only, no backward branch but the retry), so it always makes progress.
+ */
+#define HGEI_ARCH_CLAIM_LOWEST
+static inline uint64_t hgei_arch_claim_lowest(_Atomic uint64_t *free)
+{
+	uint64_t old, bit, tmp;
+
+	/* bit is derived from each LR's value before the empty test, so a retry that
+	 * finds the map emptied returns 0, not the bit of the failed attempt. */
+	__asm__ volatile("1:	lr.d.aqrl %0, (%3)\n"
+			 "	neg %1, %0\n"
+			 "	and %1, %1, %0\n"
+			 "	beqz %0, 2f\n"
+			 "	xor %2, %0, %1\n"
+			 "	sc.d.rl %2, %2, (%3)\n"
+			 "	bnez %2, 1b\n"
+			 "2:"
+			 : "=&r"(old), "=&r"(bit), "=&r"(tmp)
+			 : "r"(free)
+			 : "memory");
+	return bit;
 }
 
 static inline uint64_t hgei_arch_hgeie_read(void) { return hgei_csr_read(HGEI_CSR_HGEIE); }
@@ -58,6 +89,12 @@ static inline void hgei_arch_hgeie_set(uint64_t b)
 {
 	hgei_csr_set(HGEI_CSR_HGEIE, b);
 	hgei_arch_sgeip_settle();
+}
+
+/* Only for a caller that settles later itself (the SGEI handler). */
+static inline void hgei_arch_hgeie_clear_unsettled(uint64_t b)
+{
+	hgei_csr_clear(HGEI_CSR_HGEIE, b);
 }
 
 static inline void hgei_arch_hgeie_clear(uint64_t b)

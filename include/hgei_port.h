@@ -24,6 +24,10 @@ uint64_t hgei_arch_hgeip_read(void);
 void hgei_arch_hie_set(uint64_t bits);
 /* The emulated hart derives SGEIP from hgeie & hgeip on every look: nothing to settle. */
 static inline void hgei_arch_sgeip_settle(void) {}
+static inline void hgei_arch_hgeie_clear_unsettled(uint64_t bits)
+{
+	hgei_arch_hgeie_clear(bits);
+}
 #endif
 
 /**

@@ -4,7 +4,8 @@
 #   tools/setup.sh host     - host compiler pieces (libfdt-dev, dtc, clang)
 #   tools/setup.sh target   - cross compiler, picolibc, QEMU 10 + OpenSBI 1.5.1 (backports)
 #   tools/setup.sh libfdt   - libfdt sources for the target, from linux-source-6.1, into BUILD
-#   tools/setup.sh all      - everything
+#   tools/setup.sh bench    - what make bench needs beyond make test (gnuplot for the plot)
+#   tools/setup.sh all      - everything but bench
 set -euo pipefail
 
 LIBFDT_DIR=${LIBFDT_DIR:-build/libfdt-src}
@@ -85,10 +86,15 @@ setup_libfdt() {
 	rm -rf "$tmp"
 }
 
+setup_bench() {
+	install_missing gnuplot-nox
+}
+
 case "${1:-all}" in
 host) setup_host ;;
 target) setup_target ;;
 libfdt) setup_libfdt ;;
+bench) setup_bench ;;
 all) setup_host; setup_target; setup_libfdt ;;
-*) echo "usage: $0 host|target|libfdt|all" >&2; exit 2 ;;
+*) echo "usage: $0 host|target|libfdt|bench|all" >&2; exit 2 ;;
 esac

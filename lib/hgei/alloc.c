@@ -28,7 +28,7 @@ static int alloc_empty(struct hgei_hart *h, struct hgei_line *out)
 
 int hgei_alloc(struct hgei_hart *h, void *owner, struct hgei_line *out)
 {
-	uint64_t free, bit;
+	uint64_t bit;
 	void *none = NULL;
 	unsigned long g;
 
@@ -42,14 +42,9 @@ int hgei_alloc(struct hgei_hart *h, void *owner, struct hgei_line *out)
 	 * and the reset owners are seen; the total order is offline's (internal.h).
 	 * A remote free's release amoor of the bit is seen the same way.
 	 */
-	free = atomic_load_explicit(&h->free, memory_order_relaxed);
-	do {
-		if (!free)
-			return alloc_empty(h, out);
-		bit = free & -free;
-	} while (!atomic_compare_exchange_weak_explicit(&h->free, &free, free ^ bit,
-							memory_order_seq_cst,
-							memory_order_relaxed));
+	bit = hgei_arch_claim_lowest(&h->free);
+	if (!bit)
+		return alloc_empty(h, out);
 
 	/*
 	 * Publish the owner. The claimed bit is ours alone, so only offline can have

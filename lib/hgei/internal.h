@@ -49,8 +49,33 @@ static inline unsigned long hgei_bit_index(uint64_t bit)
 /* Count of trailing zeros of @x (not 0). */
 static inline unsigned long hgei_ctz(uint64_t x)
 {
+#ifdef __riscv_zbb
+	return (unsigned long)__builtin_ctzll(x);
+#else
 	return hgei_bit_index(x & -x);
+#endif
 }
+
+/*
+ * Claims the lowest set bit of *@free with one seq_cst read-modify-write: returns it,
+ * or 0 when *@free is 0. The port may provide its own (arch_riscv.h does, for GCC 12's
+ * sake); this is the portable one.
+ */
+#ifndef HGEI_ARCH_CLAIM_LOWEST
+static inline uint64_t hgei_arch_claim_lowest(_Atomic uint64_t *free)
+{
+	uint64_t old = atomic_load_explicit(free, memory_order_relaxed), bit;
+
+	do {
+		if (!old)
+			return 0;
+		bit = old & -old;
+	} while (!atomic_compare_exchange_weak_explicit(free, &old, old ^ bit,
+							memory_order_seq_cst,
+							memory_order_relaxed));
+	return bit;
+}
+#endif
 
 /*
  * A counter only the owning hart updates: a plain load and store (no AMO); atomic

@@ -13,4 +13,8 @@
 /* ns16550a, the console of the M-mode layer (firmware/mmode); QEMU needs no set-up. */
 #define BOARD_UART0		0x10000000UL
 
+/* ACLINT mtimer (one socket): mtimecmp of hart h at + 8 * h. Only the bench touches it
+ * from HS, on the bare boot path, to make QEMU -icount switch harts often. */
+#define BOARD_ACLINT_MTIMECMP	0x2004000UL
+
 #endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * One table per line-allocator design, so the same benchmark drives hartgei and the
+ * two designs it replaces (bench/baseline_*.c). Every entry has hgei.h's contract:
+ * same arguments, same error codes, same struct hgei_line on success.
+ */
+#ifndef BENCH_IMPL_H
+#define BENCH_IMPL_H
+
+#include <stdint.h>
+#include "hgei.h"
+
+#define BENCH_MAX_HARTS	64	/* harts a baseline keeps state for */
+
+struct bench_impl {
+	const char *name;	/* metric prefix: "hgei", "spinlock", "global" */
+	/* Sets up hart @index (any order, before any other call on it). hgei: the
+	 * runtime already ran hgei_hart_init(); this only records the struct. */
+	void (*init)(unsigned index, uint32_t hartid, unsigned lines, uint64_t slot_pa,
+		     struct hgei_hart *h);
+	void *(*hart)(unsigned index);
+	int (*alloc)(void *hart, void *owner, struct hgei_line *out);
+	int (*free)(void *hart, unsigned line, void *owner);
+	int (*arm)(void *hart, unsigned line, void *owner);
+	int (*disarm)(void *hart, unsigned line, void *owner);
+};
+
+extern const struct bench_impl bench_hgei;	/* lib/hgei, per hart, no lock */
+extern const struct bench_impl bench_spinlock;	/* per-hart spinlock, IRQs off (KVM) */
+extern const struct bench_impl bench_global;	/* one lock, one line count */
+
+#endif

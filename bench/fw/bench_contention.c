@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Contention: n harts at once each allocate a line on their own hart and one on the
+ * next participant's, then free both, iters_for(n) times. Cost per operation =
+ * (instructions retired by all harts between the first start and the last end) -
+ * (the same for a table of empty operations), / (n * iters_for(n) * 4).
+ *
+ * Under QEMU -icount one hart would run its whole loop alone and nothing would
+ * contend, so every participant keeps a timer deadline a few operations ahead, and a
+ * lock waiter does the same in its spin loop (bench_relax.h). How often another hart
+ * ran in between is reported (contention_*_switches).
+ */
+#include <stdio.h>
+#include "../../firmware/csr.h"
+#include "../../firmware/sbi.h"
+#include "bench_fw.h"
+#include "bench_relax.h"
+
+/* Iterations per hart: 500 up to 8 harts, then about 4,000 in all, so that the
+ * global lock's spinning at 64 harts still runs in seconds under QEMU. */
+static uint32_t iters_for(uint32_t n)
+{
+	return n <= 8 ? 500 : 4000 / n;
+}
+#define BENCH_REPS		3
+#define BENCH_REARM_EVERY	8	/* iterations between mtimecmp stores */
+
+static const uint32_t sizes[] = { 1, 2, 4, 8, 16, 32, 64 };
+
+static const struct bench_impl bench_null;
+static const struct bench_impl *const impls[] = {
+	&bench_null, &bench_hgei, &bench_spinlock, &bench_global,
+};
+#define NR_IMPLS	(sizeof(impls) / sizeof(impls[0]))
+
+/* The run: generation << 16 | impl index << 8 | harts, one word so that a hart woken
+ * late never pairs one run's generation with another's size. Release/acquire: the
+ * coordinator's set-up of the impl's state before it. */
+static _Atomic uint32_t run_word, bench_over;
+#define RUN_GEN(w)	((w) >> 16)
+#define RUN_IMPL(w)	(impls[((w) >> 8) & 0xff])
+#define RUN_N(w)	((w) & 0xff)
+/* Start barrier and end count of the current run. */
+static _Atomic uint32_t arrived, start_gen, finished;
+/* Per participant; read by the coordinator after finished reaches n (acq_rel). */
+static uint64_t t_start[BENCH_MAX_HARTS], t_end[BENCH_MAX_HARTS];
+static uint32_t errors[BENCH_MAX_HARTS], switches[BENCH_MAX_HARTS];
+/* Who ran last: a diagnostic of the interleaving, racy by design. */
+static _Atomic uint32_t last_pos;
+static void *owners[BENCH_MAX_HARTS][2];
+
+static int null_alloc(void *hart, void *owner, struct hgei_line *out)
+{
+	(void)hart;
+	(void)owner;
+	out->line = 1;
+	return 0;
+}
+
+static int null_free(void *hart, unsigned line, void *owner)
+{
+	(void)hart;
+	(void)line;
+	(void)owner;
+	return 0;
+}
+
+static void *null_hart(unsigned index)
+{
+	return (void *)(uintptr_t)(index + 1);
+}
+
+/* The empty operations: what the loop itself costs. */
+static const struct bench_impl bench_null = {
+	.name = "null", .hart = null_hart, .alloc = null_alloc, .free = null_free,
+};
+
+/* IPI to the participants other than @self_pos (hartids below 64: one mask). */
+static void kick_participants(struct fw_hart **order, uint32_t n, uint32_t self_pos)
+{
+	unsigned long mask = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (i != self_pos)
+			mask |= 1UL << order[i]->hartid;
+	if (mask)
+		sbi_send_ipi(mask, 0);
+}
+
+struct gen_wait {
+	_Atomic uint32_t *word;
+	uint32_t seen;
+};
+
+static bool gen_moved(void *arg)
+{
+	struct gen_wait *w = arg;
+
+	return atomic_load_explicit(w->word, memory_order_acquire) != w->seen ||
+	       atomic_load_explicit(&bench_over, memory_order_acquire);
+}
+
+static bool all_finished(void *arg)
+{
+	return atomic_load_explicit(&finished, memory_order_acquire) ==
+	       (uint32_t)(uintptr_t)arg;
+}
+
+/* The measured loop of participant @pos. */
+static void run_body(struct fw_hart **order, uint32_t pos, uint32_t word)
+{
+	const struct bench_impl *impl = RUN_IMPL(word);
+	uint32_t n = RUN_N(word), sw = 0, err = 0;
+	void *local = impl->hart(pos), *remote = impl->hart((pos + 1) % n);
+	volatile uint64_t *mtimecmp = bench_mtimecmp(order[pos]->hartid);
+	struct gen_wait w = { .word = &start_gen };
+	uint64_t t0, t1;
+
+	/* Start barrier: the last to arrive wakes the others. */
+	w.seen = atomic_load_explicit(&start_gen, memory_order_acquire);
+	if (atomic_fetch_add_explicit(&arrived, 1, memory_order_acq_rel) == n - 1) {
+		atomic_store_explicit(&arrived, 0, memory_order_relaxed);
+		atomic_store_explicit(&start_gen, w.seen + 1, memory_order_release);
+		kick_participants(order, n, pos);
+	} else {
+		fw_wait_until(gen_moved, &w, UINT64_MAX);
+	}
+
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	csr_write(CSR_SSCRATCH, (uintptr_t)mtimecmp);
+	t0 = bench_instret();
+	for (uint32_t k = 0, iters = iters_for(n); k < iters; k++) {
+		struct hgei_line a, b;
+
+		if (!(k % BENCH_REARM_EVERY))
+			*mtimecmp = csr_read(CSR_TIME) + BENCH_SLICE_TICKS;
+		if (atomic_load_explicit(&last_pos, memory_order_relaxed) != pos) {
+			atomic_store_explicit(&last_pos, pos, memory_order_relaxed);
+			sw++;
+		}
+		err += impl->alloc(local, owners[pos][0], &a) != 0;
+		err += impl->alloc(remote, owners[pos][1], &b) != 0;
+		err += impl->free(local, a.line, owners[pos][0]) != 0;
+		err += impl->free(remote, b.line, owners[pos][1]) != 0;
+	}
+	t1 = bench_instret();
+	csr_write(CSR_SSCRATCH, 0);
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+
+	t_start[pos] = t0;
+	t_end[pos] = t1;
+	errors[pos] = err;
+	switches[pos] = sw;
+	/* acq_rel: the coordinator reads the slots above after the last increment. */
+	if (atomic_fetch_add_explicit(&finished, 1, memory_order_acq_rel) == n - 1 && pos)
+		sbi_send_ipi(1, order[0]->hartid);
+}
+
+/* One run of @impl on the first @n harts of @order; returns the window in instret. */
+static uint64_t run_once(struct fw_hart **order, unsigned impl_index, uint32_t n,
+			 uint32_t *err, uint32_t *sw)
+{
+	const struct bench_impl *impl = impls[impl_index];
+	uint64_t first = UINT64_MAX, last = 0;
+	uint32_t word;
+
+	for (uint32_t i = 0; impl->init && i < n; i++)
+		impl->init(i, order[i]->hartid, (unsigned)order[i]->lines,
+			   order[i]->dt->slot_pa, &order[i]->hgei);
+	atomic_store_explicit(&finished, 0, memory_order_relaxed);
+	word = atomic_load_explicit(&run_word, memory_order_relaxed);
+	word = (RUN_GEN(word) + 1) << 16 | impl_index << 8 | n;
+	atomic_store_explicit(&run_word, word, memory_order_release);
+	kick_participants(order, n, 0);
+	run_body(order, 0, word);
+	fw_wait_until(all_finished, (void *)(uintptr_t)n, UINT64_MAX);
+	*err = *sw = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		first = t_start[i] < first ? t_start[i] : first;
+		last = t_end[i] > last ? t_end[i] : last;
+		*err += errors[i];
+		*sw += switches[i];
+	}
+	return last - first;
+}
+
+static void print_per_op(const char *prefix, uint32_t n, uint64_t instr, uint64_t ops)
+{
+	char metric[64];
+	uint64_t tenths = (instr * 10 + ops / 2) / ops;
+
+	snprintf(metric, sizeof(metric), "%scontention_%uh_instr_per_op", prefix, n);
+	fw_printf("bench: %s=%lu.%lu instructions\n", metric, (unsigned long)(tenths / 10),
+		  (unsigned long)(tenths % 10));
+}
+
+void bench_contention_coordinate(struct fw_hart **order, uint32_t nr)
+{
+	const unsigned nimpl = NR_IMPLS;
+	uint32_t total_err = 0;
+
+	for (uint32_t i = 0; i < BENCH_MAX_HARTS; i++) {
+		owners[i][0] = &owners[i][0];
+		owners[i][1] = &owners[i][1];
+	}
+	for (unsigned s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		uint32_t n = sizes[s], err, sw;
+		uint64_t sws[BENCH_REPS];
+		uint64_t win[4][BENCH_REPS], med[4], ops = (uint64_t)n * iters_for(n) * 4;
+		char metric[48];
+
+		if (n > nr || n > BENCH_MAX_HARTS)
+			break;
+		for (unsigned r = 0; r < BENCH_REPS; r++)
+			for (unsigned i = 0; i < nimpl; i++) {
+				win[i][r] = run_once(order, i, n, &err, &sw);
+				total_err += err;
+				if (impls[i] == &bench_hgei)
+					sws[r] = sw;
+			}
+		for (unsigned i = 0; i < nimpl; i++)
+			med[i] = bench_median(win[i], BENCH_REPS);
+		for (unsigned i = 1; i < nimpl; i++)
+			print_per_op(impls[i] == &bench_hgei ? "" :
+				     impls[i] == &bench_spinlock ? "spinlock_" : "global_",
+				     n, med[i] > med[0] ? med[i] - med[0] : 0, ops);
+		print_per_op("null_", n, med[0], ops);
+		snprintf(metric, sizeof(metric), "contention_%uh_switches", n);
+		bench_print(metric, bench_median(sws, BENCH_REPS), "switches");
+	}
+	bench_print("contention_errors", total_err, "calls");
+	atomic_store_explicit(&bench_over, 1, memory_order_release);
+	fw_kick_all();
+}
+
+void bench_contention_serve(struct fw_hart **order, uint32_t nr, uint32_t pos)
+{
+	struct gen_wait w = { .word = &run_word };
+
+	(void)nr;
+	w.seen = atomic_load_explicit(&run_word, memory_order_acquire);
+	for (;;) {
+		fw_wait_until(gen_moved, &w, UINT64_MAX);
+		if (atomic_load_explicit(&bench_over, memory_order_acquire))
+			return;
+		w.seen = atomic_load_explicit(&run_word, memory_order_acquire);
+		if (pos < RUN_N(w.seen))
+			run_body(order, pos, w.seen);
+	}
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* lib/hgei behind the bench table: each entry is a tail call into the library. */
+#include "bench_impl.h"
+
+static struct hgei_hart *harts[BENCH_MAX_HARTS];
+
+static void h_init(unsigned index, uint32_t hartid, unsigned lines, uint64_t slot_pa,
+		   struct hgei_hart *h)
+{
+	(void)hartid;
+	(void)lines;
+	(void)slot_pa;
+	harts[index] = h;
+}
+
+static void *h_hart(unsigned index)
+{
+	return harts[index];
+}
+
+static int h_alloc(void *hart, void *owner, struct hgei_line *out)
+{
+	return hgei_alloc(hart, owner, out);
+}
+
+static int h_free(void *hart, unsigned line, void *owner)
+{
+	return hgei_free(hart, line, owner);
+}
+
+static int h_arm(void *hart, unsigned line, void *owner)
+{
+	return hgei_arm(hart, line, owner);
+}
+
+static int h_disarm(void *hart, unsigned line, void *owner)
+{
+	return hgei_disarm(hart, line, owner);
+}
+
+const struct bench_impl bench_hgei = {
+	.name = "hgei",
+	.init = h_init,
+	.hart = h_hart,
+	.alloc = h_alloc,
+	.free = h_free,
+	.arm = h_arm,
+	.disarm = h_disarm,
+};

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# A quick run of make bench (bench/run.sh with BENCH_QUICK=1: 8 harts, two boot
+# sizes, a short host run) into build/bench-smoke: every required metric must be in
+# results.csv with a plausible non-zero value, the markdown table and the plot must
+# exist (the plot where gnuplot is installed), and no benchmarked call may have failed. Numbers are not judged here.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+BUILD=${BUILD:-build}
+out=$BUILD/bench-smoke
+passed=0 failed=0
+
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+if ! make --no-print-directory -s host-bench >"$BUILD/test-logs/bench-smoke-build.log" 2>&1; then
+	fail "host-bench build, see $BUILD/test-logs/bench-smoke-build.log"
+elif BENCH_QUICK=1 BENCH_OUT=$out bench/run.sh; then
+	pass
+else
+	fail "bench/run.sh exited non-zero"
+fi
+
+csv=$out/results.csv
+[ "$(head -n 1 "$csv" 2>/dev/null)" = "metric,value,unit" ] && pass || fail "$csv header"
+# metric lowest highest: a value outside says the measurement broke, not that it is slow.
+while read -r m lo hi; do
+	v=$(awk -F, -v m="$m" '$1 == m { print $2 }' "$csv" 2>/dev/null)
+	if [ -n "$v" ] && awk -v v="$v" -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(v >= lo && v <= hi) }'; then
+		pass
+	else
+		fail "metric $m = '${v}' not in [$lo, $hi]"
+	fi
+done <<'LIST'
+alloc_local_instr 5 500
+free_local_instr 5 500
+free_remote_instr 5 500
+sgei_store_to_callback_instr 20 1000
+trap_roundtrip_instr 20 2000
+spinlock_alloc_local_instr 5 500
+global_alloc_local_instr 5 500
+contention_8h_instr_per_op 5 100000
+spinlock_contention_8h_instr_per_op 5 100000
+global_contention_8h_instr_per_op 5 100000
+discovery_512h_instr 1000 1000000000
+lib_text_bytes 500 100000
+per_hart_bytes_63 64 100000
+LIST
+for m in ops_errors sgei_errors contention_errors host_errors; do
+	v=$(awk -F, -v m="$m" '$1 == m { print $2 }' "$csv" 2>/dev/null)
+	[ "$v" = 0 ] && pass || fail "$m = '$v', want 0"
+done
+[ -s "$out/results.md" ] && grep -q '^| 8 | ' "$out/results.md" && pass || fail "results.md"
+# gnuplot comes with make bench (tools/setup.sh bench), not with make test.
+if command -v gnuplot >/dev/null; then
+	[ -s "$out/scaling.png" ] && pass || fail "scaling.png"
+else
+	echo "bench-smoke: no gnuplot (make bench installs it): plot not checked"
+fi
+
+echo "bench-smoke: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
