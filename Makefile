@@ -153,7 +153,7 @@ LIB_CFLAGS	:= -std=c11 $(WARN) -march=rv64imac_zicsr_zifencei$(LIB_ISA) -mabi=lp
 		   -Iinclude -I$(LIBFDT_DIR) $(LIB_QUIRKS)
 LIB_TARGET_OBJS	:= $(patsubst lib/hgei/%.c,$(BUILD)/lib/riscv64/%.o,$(LIB_SRCS))
 LIB_HOST_OBJS	:= $(patsubst lib/hgei/%.c,$(BUILD)/lib/host/%.o,$(LIB_SRCS))
-LIBFDT_OBJS	:= $(patsubst %.c,$(BUILD)/fw/libfdt/%.o,$(LIBFDT_SRCS))
+LIBFDT_OBJS	:= $(patsubst %.c,$(BUILD)/lib/libfdt/%.o,$(LIBFDT_SRCS))
 PUBLIC_HEADERS	:= $(sort $(wildcard include/*.h))
 
 lib: $(BUILD)/libhgei.a $(BUILD)/host/libhgei.a $(BUILD)/libfdt.a
@@ -163,6 +163,10 @@ $(BUILD)/lib/riscv64/%.o: lib/hgei/%.c $(LIBFDT_DIR)/libfdt.h $(PUBLIC_HEADERS) 
 $(BUILD)/lib/host/%.o: lib/hgei/%.c $(PUBLIC_HEADERS) $(wildcard lib/hgei/*.h)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -fPIC -c -o $@ $<
+$(BUILD)/lib/libfdt/%.o: $(LIBFDT_DIR)/libfdt.h
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc $(subst $(FW_ARCH),-march=rv64imac_zicsr_zifencei$(LIB_ISA) -mabi=lp64 -mcmodel=medany,$(LIBFDT_CFLAGS)) \
+		-I$(LIBFDT_DIR) -c -o $@ $(LIBFDT_DIR)/$*.c
 $(BUILD)/libhgei.a: $(LIB_TARGET_OBJS)
 	$(CROSS_COMPILE)ar rcs $@ $^
 $(BUILD)/host/libhgei.a: $(LIB_HOST_OBJS)
