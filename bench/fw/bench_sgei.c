@@ -26,19 +26,19 @@ static const struct hgei_ops bench_sgei_ops = {
 
 static void guest_file_enable(unsigned line, bool on)
 {
-	uint64_t hstatus = imsic_select_guest(line);
+	uint64_t hstatus = hgei_vsfile_select(line);
 
-	imsic_guest_write(IMSIC_EIDELIVERY, on);
-	imsic_guest_write(IMSIC_EITHRESHOLD, 0);
-	imsic_guest_write(IMSIC_EIP0, 0);
-	imsic_guest_write(IMSIC_EIE0, on ? 1ULL << BENCH_MSI_ID : 0);
+	hgei_vsfile_write(HGEI_VS_EIDELIVERY, on);
+	hgei_vsfile_write(HGEI_VS_EITHRESHOLD, 0);
+	hgei_vsfile_write(HGEI_VS_EIP0, 0);
+	hgei_vsfile_write(HGEI_VS_EIE0, on ? 1ULL << BENCH_MSI_ID : 0);
 	csr_write(CSR_HSTATUS, hstatus);
 }
 
 static unsigned guest_file_claim(unsigned line)
 {
-	uint64_t hstatus = imsic_select_guest(line);
-	unsigned id = imsic_guest_claim();
+	uint64_t hstatus = hgei_vsfile_select(line);
+	unsigned id = hgei_vsfile_claim();
 
 	csr_write(CSR_HSTATUS, hstatus);
 	return id;
