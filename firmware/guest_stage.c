@@ -129,7 +129,8 @@ static void send_msi(struct fw_hart *self, struct send_duty *d)
 static long run_until_call(struct fw_hart *self, struct send_duty *duty, uint64_t deadline)
 {
 	struct fw_vcpu *v = &self->guest->vcpu;
-	const uint64_t slice = fw_timebase_hz / GUEST_SLICES_PER_S;
+	const uint64_t base = fw_timebase_hz / GUEST_SLICES_PER_S;
+	uint64_t slice = base, pc;
 
 	for (;;) {
 		uint64_t now = fw_time(), cause;
@@ -148,6 +149,7 @@ static long run_until_call(struct fw_hart *self, struct send_duty *duty, uint64_
 			self->guest->timer_at = now + slice < deadline ? now + slice : deadline;
 			sbi_set_timer(self->guest->timer_at);
 		}
+		pc = v->pc;
 		cause = fw_vcpu_run(v);
 		if (cause == SCAUSE_VS_ECALL) {
 			csr_set(CSR_SSTATUS, SSTATUS_SIE);
@@ -164,9 +166,19 @@ static long run_until_call(struct fw_hart *self, struct send_duty *duty, uint64_
 		/* A timer ends the slice and is re-armed next time round; the runtime's
 		 * handler takes the rest (IPIs from barriers and remote arms, SGEIs of
 		 * other lines). */
-		if ((cause & ~SCAUSE_IRQ) == IRQ_S_TIMER)
+		if ((cause & ~SCAUSE_IRQ) == IRQ_S_TIMER) {
+			/*
+			 * On a loaded host (512 harts on two busy cores) a slice can run out
+			 * between set_timer and the entry, and the guest never gets to run:
+			 * seen as every guest of a 512-hart boot stuck at its first
+			 * instruction. No progress doubles the slice, up to a quarter second
+			 * (a guest waiting in wfi makes none either, and the slice also paces
+			 * this hart's send duty).
+			 */
+			slice = v->pc != pc ? base : slice * 2 < fw_timebase_hz / 4 ?
+							    slice * 2 : fw_timebase_hz / 4;
 			self->guest->timer_at = 0;
-		else
+		} else
 			fw_trap(cause);
 		csr_set(CSR_SSTATUS, SSTATUS_SIE);
 	}
