@@ -43,6 +43,7 @@ for flavour in plain asan tsan; do
 	done
 done
 run_suite dt-fixtures tests/dt/run_dt.sh
+run_suite dt-malformed python3 tests/dt/run_malformed.py "$BUILD"
 run_suite fuzz-replay "$BUILD/fuzz/replay" tests/fuzz/corpus tests/fuzz/crashes
 for s in tests/qemu/*.sh; do
 	run_suite "qemu-$(basename "$s" .sh)" "$s"

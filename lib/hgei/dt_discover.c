@@ -39,14 +39,18 @@ static uint32_t dt_imsics_walk(struct dt_ctx *c)
 
 	for (node = fdt_next_node(c->fdt, -1, &depth); node >= 0 && depth >= 0;
 	     node = fdt_next_node(c->fdt, node, &depth)) {
-		if (depth >= DT_MAX_DEPTH) {
-			dt_error(c, node, HGEI_DT_NO_HART, -HGEI_EBADF,
-				 "node depth %d beyond %d", depth, DT_MAX_DEPTH);
-			return found;
-		}
-		parents[depth] = node;
+		if (depth < DT_MAX_DEPTH)
+			parents[depth] = node;
 		if (fdt_node_check_compatible(c->fdt, node, "riscv,imsics"))
 			continue;
+		/* A valid blob may nest deeper than the parent stack: only an IMSIC
+		 * down there is lost (its parent's cell sizes are unknown), not the blob. */
+		if (depth >= DT_MAX_DEPTH) {
+			dt_error(c, node, HGEI_DT_NO_HART, -HGEI_ERANGE,
+				 "riscv,imsics node at depth %d, below the %d levels searched",
+				 depth, DT_MAX_DEPTH);
+			continue;
+		}
 		found += dt_imsic_probe(c, node, depth ? parents[depth - 1] : -1);
 	}
 	if (node >= 0 && !dt_root_last(c->fdt, node))
