@@ -246,7 +246,9 @@ static bool layout_ok(const uint8_t *data, size_t size)
 	if (size < sizeof(struct fdt_header) || fdt_check_header(data) ||
 	    fdt_totalsize(data) > size || fdt_version(data) < 17)
 		return false;
-	if (fdt_off_mem_rsvmap(data) & 7)
+	/* libfdt loads tags and reservations as aligned words (dt_check_blob() refuses
+	 * the same blobs before discovery ever sees them). */
+	if ((fdt_off_mem_rsvmap(data) & 7) || (fdt_off_dt_struct(data) & 3))
 		return false;
 	nr_rsv = fdt_num_mem_rsv(data);
 	if (nr_rsv < 0)
