@@ -10,11 +10,16 @@
 #include "guest_stage.h"
 #include "migrate.h"
 #include "sbi.h"
+#include "stress.h"
 
 #ifndef FW_START_TIMEOUT_S
 #define FW_START_TIMEOUT_S	60
 #endif
+#ifdef FW_STRESS_SECONDS
+#define FW_SELFTEST_TIMEOUT_S	(120 + FW_STRESS_SECONDS)
+#else
 #define FW_SELFTEST_TIMEOUT_S	120
+#endif
 
 /* The harts that came up, in hartid order: the boot hart writes them before it
  * publishes fw_go (release); the others read them after seeing it (acquire). */
@@ -73,6 +78,9 @@ static void hart_selftest(struct fw_hart *self)
 	fw_selftest_run(self, up_harts[(pos + 1) % nr_up], nr_up);
 	fw_guest_stage_run(self, up_harts[(pos + 1) % nr_up], nr_up);
 	fw_migrate_stage_run(self, up_harts, nr_up);
+#ifdef FW_STRESS_SECONDS
+	fw_stress_run(self, nr_up);
+#endif
 #endif
 	/* Release: the boot hart reads this hart's results after seeing DONE. */
 	atomic_store_explicit(&self->state, FW_HART_DONE, memory_order_release);
@@ -138,6 +146,9 @@ static void __attribute__((noreturn)) report(void)
 			  (unsigned long)guests.sent, (unsigned long)guests.claimed);
 	}
 	failed += fw_migrate_report();
+#ifdef FW_STRESS_SECONDS
+	failed += fw_stress_report();
+#endif
 	fw_printf("selftest: %u passed, %u failed\n", passed, failed);
 	fw_printf("status: %s\n", failed ? "FAIL" : "PASS");
 	fw_exit(failed ? 2 : 0);
@@ -152,6 +163,9 @@ static void __attribute__((noreturn)) boot_hart_coordinate(struct fw_hart *self)
 	for (uint32_t i = 0; i < fw_nr_harts; i++)
 		if (atomic_load_explicit(&fw_harts[i].state, memory_order_acquire) == FW_HART_UP)
 			up_harts[nr_up++] = &fw_harts[i];
+#ifdef FW_STRESS_SECONDS
+	fw_stress_prepare(up_harts, nr_up);
+#endif
 	atomic_store_explicit(&fw_go, 1, memory_order_release);
 	fw_kick_all();
 	hart_selftest(self);

@@ -24,6 +24,9 @@ int dt_check_blob(const void *fdt, size_t size)
 	/* libfdt loads tags as aligned words: a corrupt offset must not misalign them. */
 	if ((fdt_off_dt_struct(fdt) & 3) || (fdt_off_mem_rsvmap(fdt) & 7))
 		return -FDT_ERR_BADSTRUCTURE;
+	/* Every error without a better node names the root (offset 0): it must exist. */
+	if (!fdt_get_name(fdt, 0, NULL))
+		return -FDT_ERR_BADSTRUCTURE;
 	return 0;
 }
 

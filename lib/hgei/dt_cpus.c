@@ -37,25 +37,30 @@ static int dt_cpu_intc(const void *fdt, int cpu)
 	return -FDT_ERR_NOTFOUND;
 }
 
-/* Fills @e from @cpu; false when nothing can name the cpu (no intc, no phandle). */
+/*
+ * Fills @e from @cpu; false when nothing can name the cpu (no intc, no phandle, no
+ * usable #interrupt-cells). A cpu whose reg is unusable is still entered, as disabled:
+ * its interrupts-extended entries then keep their length and position, so only that
+ * hart is lost, not every hart listed after it.
+ */
 static bool dt_cpu_read(struct dt_ctx *c, int cpu, uint32_t addr_cells,
 			struct hgei_dt_cpu *e)
 {
 	const fdt32_t *p;
-	uint64_t id;
+	uint64_t id = HGEI_DT_NO_HART;
+	bool named = false;
 	int len, intc;
 
 	p = fdt_getprop(c->fdt, cpu, "reg", &len);
 	if (!p || len != (int)(addr_cells * 4)) {
 		dt_error(c, cpu, HGEI_DT_NO_HART, -HGEI_EINVAL,
 			 "cpu reg has %d bytes, expected %u", p ? len : 0, addr_cells * 4);
-		return false;
-	}
-	id = dt_cells(p, addr_cells);
-	if (id >= HGEI_DT_NO_HART) {
+	} else if ((id = dt_cells(p, addr_cells)) >= HGEI_DT_NO_HART) {
 		dt_error(c, cpu, HGEI_DT_NO_HART, -HGEI_ERANGE,
 			 "hartid 0x%llx does not fit 32 bits", (unsigned long long)id);
-		return false;
+		id = HGEI_DT_NO_HART;
+	} else {
+		named = true;
 	}
 	intc = dt_cpu_intc(c->fdt, cpu);
 	if (intc < 0)
@@ -72,7 +77,7 @@ static bool dt_cpu_read(struct dt_ctx *c, int cpu, uint32_t addr_cells,
 	e->intc_cells = (uint8_t)fdt32_ld(p);
 	e->hartid = (uint32_t)id;
 	e->claimed = 0;
-	e->enabled = dt_node_okay(c->fdt, cpu);
+	e->enabled = named && dt_node_okay(c->fdt, cpu);
 	return true;
 }
 

@@ -29,6 +29,7 @@ struct tree {
 	int no_num_ids;
 	uint32_t cpu_addr_cells;	/* 0: 1 */
 	int disabled_cpu;	/* 1 + index of a disabled cpu, or 0 */
+	int bad_reg_cpu;	/* 1 + index of a cpu whose reg has a cell too many, or 0 */
 };
 
 static char blob[BLOB_MAX];
@@ -67,7 +68,10 @@ static void build_cpus(void *fdt, const struct tree *t)
 		snprintf(name, sizeof(name), "cpu@%x", i * step);
 		fdt_begin_node(fdt, name);
 		fdt_property_string(fdt, "device_type", "cpu");
-		prop_cells(fdt, "reg", ac == 2 ? reg : &reg[1], (int)ac);
+		if (t->bad_reg_cpu == (int)i + 1)
+			prop_cells(fdt, "reg", reg, (int)ac + 1);
+		else
+			prop_cells(fdt, "reg", ac == 2 ? reg : &reg[1], (int)ac);
 		if (t->disabled_cpu == (int)i + 1)
 			fdt_property_string(fdt, "status", "disabled");
 		fdt_begin_node(fdt, "interrupt-controller");
@@ -271,6 +275,46 @@ static void test_cpus(void)
 	CHECK_EQ(t.nr_harts, 0);
 }
 
+/*
+ * A cpu whose reg cannot be read cannot be named, but its interrupts-extended entry
+ * still has a known length: only that hart is lost, the ones after it keep their
+ * slots (found by the malformed catalogue: before, every hart of the node was lost).
+ */
+static void test_bad_cpu_reg(void)
+{
+	struct tree tr = { .nr = 4, .guest_bits = 1, .bad_reg_cpu = 2 };
+	size_t size = build(&tr);
+	struct hgei_dt_table t;
+
+	CHECK_EQ(discover(blob, size, &t), -HGEI_EINVAL);
+	CHECK_EQ(t.nr_errors, 1);
+	CHECK(strstr(t.errors[0].message, "cpu reg has 8 bytes, expected 4") != NULL, "%s",
+	      t.errors[0].message);
+	CHECK_EQ(t.nr_harts, 3);
+	CHECK(hgei_dt_find(&t, 1) == NULL, "hart 1 listed");
+	CHECK(hgei_dt_find(&t, 2) && hgei_dt_find(&t, 2)->slot_pa == BASE + 2 * 0x2000 &&
+	      hgei_dt_find(&t, 2)->dt_guest_files == 1 && !hgei_dt_find(&t, 2)->err,
+	      "hart 2 lost its slot");
+	CHECK(hgei_dt_find(&t, 3) && hgei_dt_find(&t, 3)->dt_guest_files == 1, "hart 3");
+}
+
+/* A header and blocks in order but no root node (a fuzzer finding): refused as a
+ * blob, instead of an error against node 0, which does not exist. */
+static void test_no_root(void)
+{
+	struct hgei_dt_table t;
+	size_t size;
+
+	fdt_create(blob, BLOB_MAX);
+	fdt_finish_reservemap(blob);
+	CHECK_EQ(fdt_finish(blob), 0);
+	size = fdt_totalsize(blob);
+	CHECK_EQ(discover(blob, size, &t), -HGEI_EBADF);
+	CHECK_EQ(t.nr_errors, 1);
+	CHECK_EQ(t.errors[0].node, -1);
+	CHECK_EQ(hgei_dt_count_cpus(blob, size), -HGEI_EBADF);
+}
+
 static void test_sizing(void)
 {
 	struct tree tr = { .nr = 8 };
@@ -444,6 +488,8 @@ int main(void)
 	test_trimmed();
 	test_defaults();
 	test_cpus();
+	test_bad_cpu_reg();
+	test_no_root();
 	test_sizing();
 	test_512();
 	test_truncated();
