@@ -68,13 +68,7 @@ const struct hgei_ops fw_selftest_ops = {
 
 static void guest_file_enable(unsigned line, bool on)
 {
-	uint64_t hstatus = hgei_vsfile_select(line);
-
-	hgei_vsfile_write(HGEI_VS_EIDELIVERY, on);
-	hgei_vsfile_write(HGEI_VS_EITHRESHOLD, 0);
-	hgei_vsfile_write(HGEI_VS_EIP0, 0);
-	hgei_vsfile_write(HGEI_VS_EIE0, on ? 1ULL << msi_id(line) : 0);
-	csr_write(CSR_HSTATUS, hstatus);
+	hgei_vsfile_setup_one(line, on ? msi_id(line) : 0);
 }
 
 static void take_every_line(struct fw_hart *self)

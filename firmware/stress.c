@@ -68,13 +68,7 @@ static struct stress_hart *of(const struct fw_hart *h)
 
 static void file_enable(unsigned line, uint32_t id, bool on)
 {
-	uint64_t hstatus = hgei_vsfile_select(line);
-
-	hgei_vsfile_write(HGEI_VS_EIDELIVERY, on);
-	hgei_vsfile_write(HGEI_VS_EITHRESHOLD, 0);
-	hgei_vsfile_write(HGEI_VS_EIP0, 0);
-	hgei_vsfile_write(HGEI_VS_EIE0, on ? 1ULL << id : 0);
-	csr_write(CSR_HSTATUS, hstatus);
+	hgei_vsfile_setup_one(line, on ? id : 0);
 }
 
 /* Turns the file off and takes its pending bit: 1 when an MSI never got claimed. */

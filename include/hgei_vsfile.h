@@ -57,6 +57,19 @@ static inline uint64_t hgei_vsfile_read(unsigned reg)
 	return hgei_csr_read(HGEI_CSR_VSIREG);
 }
 
+/** On the hart holding @line: the file on, nothing pending, only identity @id (1..63)
+ * enabled, no threshold; with @id 0, off and empty. */
+static inline void hgei_vsfile_setup_one(unsigned line, unsigned id)
+{
+	uint64_t hstatus = hgei_vsfile_select(line);
+
+	hgei_vsfile_write(HGEI_VS_EIDELIVERY, id != 0);
+	hgei_vsfile_write(HGEI_VS_EITHRESHOLD, 0);
+	hgei_vsfile_write(HGEI_VS_EIP0, 0);
+	hgei_vsfile_write(HGEI_VS_EIE0, id ? 1ULL << id : 0);
+	hgei_vsfile_deselect(hstatus);
+}
+
 /** Reads and replaces @reg in one CSR access: an MSI landing meanwhile is either in
  * the value returned or in the file afterwards, never lost between the two. */
 static inline uint64_t hgei_vsfile_swap(unsigned reg, uint64_t v)

@@ -26,13 +26,7 @@ static const struct hgei_ops bench_sgei_ops = {
 
 static void guest_file_enable(unsigned line, bool on)
 {
-	uint64_t hstatus = hgei_vsfile_select(line);
-
-	hgei_vsfile_write(HGEI_VS_EIDELIVERY, on);
-	hgei_vsfile_write(HGEI_VS_EITHRESHOLD, 0);
-	hgei_vsfile_write(HGEI_VS_EIP0, 0);
-	hgei_vsfile_write(HGEI_VS_EIE0, on ? 1ULL << BENCH_MSI_ID : 0);
-	csr_write(CSR_HSTATUS, hstatus);
+	hgei_vsfile_setup_one(line, on ? BENCH_MSI_ID : 0);
 }
 
 static unsigned guest_file_claim(unsigned line)
