@@ -16,6 +16,9 @@ NAME.py that prints one, whose leading comment says what it must produce:
   // boot: bare sbi           boot the firmware with the blob on these paths: it must
                               print every error line, give each hart min(files,
                               guests) lines, pass its self-test and exit 0
+  // handover: 0             boot under -icount, where hart 0 always wins the bare
+                              path's M-mode lottery; hart 0 is not in the devicetree
+                              and must hand the HS runtime over and stay parked
   // sbi: refuses             OpenSBI 1.5.1 stops before the payload: the sbi boot must
                               fail without reaching the firmware's report
 
@@ -141,6 +144,8 @@ def check_tool(name, d, dtb):
 	files = [h["dt_guest_files"] for h in harts]
 	want = [int(x) for x in d.get("files", "").split()]
 	check(files == want, "%s: guest files %s, want %s" % (name, files, want))
+	# The boot check matches lines to harts by hartid: the harts the tool lists.
+	d["hartids"] = [h["hartid"] for h in harts]
 
 
 def boot(name, d, dtb, path):
@@ -152,7 +157,10 @@ def boot(name, d, dtb, path):
 		rc = subprocess.run([os.path.join(top, "tools", "boot.sh"), "--boot", path,
 				     "--smp", m["smp"], "--guests", m["guests"], "--dtb", dtb,
 				     "--timeout", "10" if refuse else "90",
-				     "--fw", os.path.join(build, "firmware.elf")],
+				     "--fw", os.path.join(build, "firmware.elf")] +
+				    # -icount runs the harts round-robin from hart 0, so hart 0
+				    # wins the lottery every time: the hand-over is always taken.
+				    (["--", "-icount", "shift=0"] if "handover" in d else []),
 				    stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL).returncode
 	text = open(log, errors="replace").read()
 	if refuse:
@@ -169,14 +177,25 @@ def boot(name, d, dtb, path):
 		if mm:
 			lines[int(mm.group(1))] = int(mm.group(2))
 	want = [min(int(x), int(m["guests"])) for x in d.get("lines", d["files"]).split()]
+	# "lines:" counts every hart from 0; otherwise the harts hgei-dt lists.
+	ids = list(range(len(want))) if "lines" in d else d.get("hartids", [])
 	ok = check(rc == 0 and re.search(r"^status: PASS$", text, re.M) is not None and
 		   re.search(r"^selftest: \d+ passed, 0 failed$", text, re.M) is not None,
 		   "%s %s: exit %d, no clean PASS, see %s" % (name, path, rc, log))
 	ok &= check(same_errors(errs, d["error"]), "%s %s: dt errors\n  got  %s\n  want %s" %
 		    (name, path, errs, d["error"]))
-	ok &= check(sorted(lines) == list(range(len(want))) and
-		    [lines[h] for h in range(len(want))] == want,
-		    "%s %s: lines %s, want %s" % (name, path, lines, want))
+	ok &= check(sorted(lines) == ids and [lines[h] for h in ids] == want,
+		    "%s %s: lines %s, want %s on harts %s" % (name, path, lines, want, ids))
+	# A hart the devicetree cannot name may win the M-mode lottery: it must say so
+	# and hand the runtime over (firmware/mmode/boot.c), whichever hart it is.
+	for hid in re.findall(r"^hartgei-m: hart (\d+): not in the devicetree", text, re.M):
+		ok &= check(int(hid) not in ids, "%s %s: hart %s handed over but is listed" %
+			    (name, path, hid))
+	if "handover" in d:
+		ok &= check(re.search(r"^hartgei-m: hart %s: not in the devicetree's CLINT "
+				      r"contexts, hart \d+ runs the HS runtime" % d["handover"],
+				      text, re.M) is not None,
+			    "%s %s: no hand-over line for hart %s" % (name, path, d["handover"]))
 	if ok:
 		print("ok %s boots on %s: lines %s" % (name, path, want))
 
