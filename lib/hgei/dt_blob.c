@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Blob validation and the property readers every dt*.c file shares. */
-#include <string.h>
 #include "dt_internal.h"
 
 /*
@@ -33,20 +32,18 @@ int dt_check_blob(const void *fdt, size_t size)
 /* Whether @name is a string property equal to @value. */
 bool dt_prop_is(const void *fdt, int node, const char *name, const char *value)
 {
-	int len;
-	const char *s = fdt_getprop(fdt, node, name, &len);
-	size_t n = strlen(value) + 1;
+	struct dt_prop p = { .name = name };
 
-	return s && len >= 0 && (size_t)len == n && !memcmp(s, value, n);
+	p.val = fdt_getprop(fdt, node, name, &p.len);
+	return dt_prop_str_is(&p, value);
 }
 
-/* No status means okay; "ok" is the older spelling some trees still carry. */
 bool dt_node_okay(const void *fdt, int node)
 {
-	if (!fdt_getprop(fdt, node, "status", NULL))
-		return true;
-	return dt_prop_is(fdt, node, "status", "okay") ||
-	       dt_prop_is(fdt, node, "status", "ok");
+	struct dt_prop status = { .name = "status" };
+
+	status.val = fdt_getprop(fdt, node, "status", &status.len);
+	return dt_prop_okay(&status);
 }
 
 /* A 1- or 2-cell big-endian number; callers bound @n to 1..2. */

@@ -26,58 +26,79 @@ int hgei_dt_count_cpus(const void *fdt, size_t size)
 	return n;
 }
 
-static int dt_cpu_intc(const void *fdt, int cpu)
+/* The properties read of each cpu node and of its intc, one walk each (dt_props.c). */
+enum { CPU_DEVICE_TYPE, CPU_REG, CPU_STATUS, CPU_PROPS };
+enum { INTC_COMPATIBLE, INTC_PHANDLE, INTC_LINUX_PHANDLE, INTC_CELLS, INTC_PROPS };
+
+static void dt_cpu_props(const void *fdt, int cpu, struct dt_prop *p)
+{
+	p[CPU_DEVICE_TYPE].name = "device_type";
+	p[CPU_REG].name = "reg";
+	p[CPU_STATUS].name = "status";
+	dt_props_read(fdt, cpu, p, CPU_PROPS);
+}
+
+/* The cpu's first riscv,cpu-intc subnode, its properties in @p; < 0 when none. */
+static int dt_cpu_intc(const void *fdt, int cpu, struct dt_prop *p)
 {
 	int sub;
 
+	p[INTC_COMPATIBLE].name = "compatible";
+	p[INTC_PHANDLE].name = "phandle";
+	p[INTC_LINUX_PHANDLE].name = "linux,phandle";
+	p[INTC_CELLS].name = "#interrupt-cells";
 	fdt_for_each_subnode(sub, fdt, cpu) {
-		if (!fdt_node_check_compatible(fdt, sub, "riscv,cpu-intc"))
+		dt_props_read(fdt, sub, p, INTC_PROPS);
+		if (p[INTC_COMPATIBLE].val &&
+		    fdt_stringlist_contains(p[INTC_COMPATIBLE].val, p[INTC_COMPATIBLE].len,
+					    "riscv,cpu-intc"))
 			return sub;
 	}
 	return -FDT_ERR_NOTFOUND;
 }
 
 /*
- * Fills @e from @cpu; false when nothing can name the cpu (no intc, no phandle, no
- * usable #interrupt-cells). A cpu whose reg is unusable is still entered, as disabled:
- * its interrupts-extended entries then keep their length and position, so only that
- * hart is lost, not every hart listed after it.
+ * Fills @e from @cpu, whose properties @cp holds; false when nothing can name the cpu
+ * (no intc, no phandle, no usable #interrupt-cells). A cpu whose reg is unusable is
+ * still entered, as disabled: its interrupts-extended entries then keep their length
+ * and position, so only that hart is lost, not every hart listed after it.
  */
-static bool dt_cpu_read(struct dt_ctx *c, int cpu, uint32_t addr_cells,
-			struct hgei_dt_cpu *e)
+static bool dt_cpu_read(struct dt_ctx *c, int cpu, const struct dt_prop *cp,
+			uint32_t addr_cells, struct hgei_dt_cpu *e)
 {
-	const fdt32_t *p;
+	const struct dt_prop *reg = &cp[CPU_REG];
+	struct dt_prop ip[INTC_PROPS];
 	uint64_t id = HGEI_DT_NO_HART;
 	bool named = false;
-	int len, intc;
+	int intc;
 
-	p = fdt_getprop(c->fdt, cpu, "reg", &len);
-	if (!p || len != (int)(addr_cells * 4)) {
+	if (!reg->val || reg->len != (int)(addr_cells * 4)) {
 		dt_error(c, cpu, HGEI_DT_NO_HART, -HGEI_EINVAL,
-			 "cpu reg has %d bytes, expected %u", p ? len : 0, addr_cells * 4);
-	} else if ((id = dt_cells(p, addr_cells)) >= HGEI_DT_NO_HART) {
+			 "cpu reg has %d bytes, expected %u", reg->val ? reg->len : 0,
+			 addr_cells * 4);
+	} else if ((id = dt_cells(reg->val, addr_cells)) >= HGEI_DT_NO_HART) {
 		dt_error(c, cpu, HGEI_DT_NO_HART, -HGEI_ERANGE,
 			 "hartid 0x%llx does not fit 32 bits", (unsigned long long)id);
 		id = HGEI_DT_NO_HART;
 	} else {
 		named = true;
 	}
-	intc = dt_cpu_intc(c->fdt, cpu);
+	intc = dt_cpu_intc(c->fdt, cpu, ip);
 	if (intc < 0)
 		return false;
-	e->phandle = fdt_get_phandle(c->fdt, intc);
+	e->phandle = dt_prop_phandle(&ip[INTC_PHANDLE], &ip[INTC_LINUX_PHANDLE]);
 	if (!e->phandle)
 		return false;
-	p = fdt_getprop(c->fdt, intc, "#interrupt-cells", &len);
-	if (!p || len != 4 || fdt32_ld(p) < 1 || fdt32_ld(p) > 2) {
+	if (!ip[INTC_CELLS].val || ip[INTC_CELLS].len != 4 ||
+	    fdt32_ld(ip[INTC_CELLS].val) < 1 || fdt32_ld(ip[INTC_CELLS].val) > 2) {
 		dt_error(c, intc, (uint32_t)id, -HGEI_EINVAL,
 			 "riscv,cpu-intc #interrupt-cells missing or not 1..2");
 		return false;
 	}
-	e->intc_cells = (uint8_t)fdt32_ld(p);
+	e->intc_cells = (uint8_t)fdt32_ld(ip[INTC_CELLS].val);
 	e->hartid = (uint32_t)id;
 	e->claimed = 0;
-	e->enabled = named && dt_node_okay(c->fdt, cpu);
+	e->enabled = named && dt_prop_okay(&cp[CPU_STATUS]);
 	return true;
 }
 
@@ -113,11 +134,14 @@ int dt_cpus_collect(struct dt_ctx *c)
 		return 0;
 	}
 	fdt_for_each_subnode(cpu, c->fdt, cpus) {
-		if (!dt_is_cpu(c->fdt, cpu))
+		struct dt_prop cp[CPU_PROPS];
+
+		dt_cpu_props(c->fdt, cpu, cp);
+		if (!dt_prop_str_is(&cp[CPU_DEVICE_TYPE], "cpu"))
 			continue;
 		if (++nodes > t->max_cpus || nodes > t->max_harts || !t->cpus)
 			return -HGEI_E2BIG;
-		if (dt_cpu_read(c, cpu, (uint32_t)ac, &t->cpus[c->nr_cpus]))
+		if (dt_cpu_read(c, cpu, cp, (uint32_t)ac, &t->cpus[c->nr_cpus]))
 			c->nr_cpus++;
 	}
 	if (cpu != -FDT_ERR_NOTFOUND)

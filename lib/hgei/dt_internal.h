@@ -49,6 +49,19 @@ void dt_error(struct dt_ctx *c, int node, uint32_t hartid, int code,
 void dt_hart_error(struct dt_ctx *c, struct hgei_dt_hart *h, int code,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/** One property a dt_props_read() walk looks for; val is NULL when it is absent. */
+struct dt_prop {
+	const char *name;
+	const void *val;
+	int len;
+};
+
+/* dt_props.c */
+void dt_props_read(const void *fdt, int node, struct dt_prop *want, unsigned n);
+bool dt_prop_str_is(const struct dt_prop *p, const char *value);
+bool dt_prop_okay(const struct dt_prop *status);
+uint32_t dt_prop_phandle(const struct dt_prop *phandle, const struct dt_prop *linux_phandle);
+
 /* dt_blob.c */
 int dt_check_blob(const void *fdt, size_t size);
 bool dt_node_okay(const void *fdt, int node);
