@@ -3,6 +3,7 @@
 #ifndef HGEI_ARCH_RISCV_H
 #define HGEI_ARCH_RISCV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* CSR numbers, so GCC 12 (which rejects 'h' in -march) needs no H-extension names. */
@@ -73,6 +74,36 @@ static inline uint64_t hgei_arch_claim_lowest(_Atomic uint64_t *free)
 			 : "r"(free)
 			 : "memory");
 	return bit;
+}
+
+/*
+ * Replaces an owner pointer if it is still @expected: seq_cst on success, relaxed on
+ * failure, as lr.d.aqrl / sc.d.rl (the ISA manual's seq_cst mapping). Written out
+ * because GCC 12 compiles a C11 compare-exchange whose failure order is relaxed to a
+ * bare lr.d / sc.d.aq: acquire only, whatever the success order, so the release that
+ * publishes a new owner (and orders a freeing owner's last uses of its line) would rest
+ * on whatever fence happened to come before it. GCC 13 fixed the mapping. Returns
+ * whether it replaced; on failure *@expected is the value found.
+ */
+#define HGEI_ARCH_CAS_OWNER
+static inline bool hgei_arch_cas_owner(void *_Atomic *p, void **expected, void *desired)
+{
+	void *old;
+	long fail;
+
+	__asm__ volatile("1:	lr.d.aqrl %0, (%2)\n"
+			 "	bne %0, %z3, 2f\n"
+			 "	sc.d.rl %1, %z4, (%2)\n"
+			 "	bnez %1, 1b\n"
+			 "2:"
+			 : "=&r"(old), "=&r"(fail)
+			 /* rJ and %z: a NULL operand is the zero register. */
+			 : "r"(p), "rJ"(*expected), "rJ"(desired)
+			 : "memory");
+	if (old == *expected)
+		return true;
+	*expected = old;
+	return false;
 }
 
 static inline uint64_t hgei_arch_hgeie_read(void) { return hgei_csr_read(HGEI_CSR_HGEIE); }

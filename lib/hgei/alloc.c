@@ -53,9 +53,7 @@ int hgei_alloc(struct hgei_hart *h, void *owner, struct hgei_line *out)
 	 * exchange; the release half publishes the caller's owner object to dispatch.
 	 */
 	g = hgei_bit_index(bit);
-	if (!atomic_compare_exchange_strong_explicit(&h->owners[g], &none, owner,
-						     memory_order_seq_cst,
-						     memory_order_relaxed))
+	if (!hgei_arch_cas_owner(&h->owners[g], &none, owner))
 		return alloc_fail(h, out, -HGEI_ENODEV);
 
 	out->line = (unsigned)g;
@@ -82,9 +80,7 @@ int hgei_free(struct hgei_hart *h, unsigned line, void *owner)
 	 * the acquire half also orders the owner's uses of the line before the release.
 	 */
 	if (!hgei_is_owner(cur) ||
-	    !atomic_compare_exchange_strong_explicit(&h->owners[line], &cur, NULL,
-						     memory_order_seq_cst,
-						     memory_order_relaxed))
+	    !hgei_arch_cas_owner(&h->owners[line], &cur, NULL))
 		goto fail;
 
 	/*

@@ -78,6 +78,20 @@ static inline uint64_t hgei_arch_claim_lowest(_Atomic uint64_t *free)
 #endif
 
 /*
+ * Replaces owners[g] if it is still *@expected: seq_cst on success, relaxed on
+ * failure. The port may provide its own (arch_riscv.h does: GCC 12 drops the release
+ * half of this call on RISC-V); this is the portable one.
+ */
+#ifndef HGEI_ARCH_CAS_OWNER
+static inline bool hgei_arch_cas_owner(void *_Atomic *p, void **expected, void *desired)
+{
+	return atomic_compare_exchange_strong_explicit(p, expected, desired,
+						       memory_order_seq_cst,
+						       memory_order_relaxed);
+}
+#endif
+
+/*
  * A counter only the owning hart updates: a plain load and store (no AMO); atomic
  * only so that hgei_hart_counters() on another hart reads whole values.
  */
