@@ -91,7 +91,7 @@ int hgei_free(struct hgei_hart *h, unsigned line, void *owner)
 	 */
 	bit = hgei_line_bit(line);
 	atomic_fetch_and_explicit(&h->want, ~bit, memory_order_relaxed);
-	atomic_fetch_or_explicit(&h->free, bit, memory_order_release);
+	hgei_arch_or_release(&h->free, bit);
 	hgei_call_end(&h->ctr_frees);
 	return 0;
 fail:

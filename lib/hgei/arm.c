@@ -28,7 +28,7 @@ int hgei_arm(struct hgei_hart *h, unsigned line, void *owner)
 	 * the line in an SGEI that sees want still clear: a lost wake.
 	 * Release: a remote request is read by hgei_sync() after the kick (acquire).
 	 */
-	atomic_fetch_or_explicit(&h->want, bit, memory_order_release);
+	hgei_arch_or_release(&h->want, bit);
 	hartid = atomic_load_explicit(&h->hartid, memory_order_relaxed);
 	if (hartid == hgei_port_hartid())
 		hgei_arch_hgeie_set(bit);

@@ -91,6 +91,24 @@ static inline bool hgei_arch_cas_owner(void *_Atomic *p, void **expected, void *
 }
 #endif
 
+/* seq_cst and release RMWs whose old value is unused; the port may give its own. */
+#ifndef HGEI_ARCH_AMO
+static inline void hgei_arch_add_seqcst(_Atomic uint64_t *p, uint64_t n)
+{
+	atomic_fetch_add_explicit(p, n, memory_order_seq_cst);
+}
+
+static inline void hgei_arch_add_release(_Atomic uint64_t *p, uint64_t n)
+{
+	atomic_fetch_add_explicit(p, n, memory_order_release);
+}
+
+static inline void hgei_arch_or_release(_Atomic uint64_t *p, uint64_t v)
+{
+	atomic_fetch_or_explicit(p, v, memory_order_release);
+}
+#endif
+
 /*
  * A counter only the owning hart updates: a plain load and store (no AMO); atomic
  * only so that hgei_hart_counters() on another hart reads whole values.
@@ -111,14 +129,14 @@ static inline void hgei_local_add(_Atomic uint64_t *c, uint64_t n)
  */
 static inline void hgei_call_begin(struct hgei_hart *h)
 {
-	atomic_fetch_add_explicit(&h->calls, 1, memory_order_seq_cst);
+	hgei_arch_add_seqcst(&h->calls, 1);
 }
 
 /* Release: the call's writes to free/owners/want happen before offline's acquire
  * read of this counter. Also a statistic; no other data is published through it. */
 static inline void hgei_call_end(_Atomic uint64_t *ctr)
 {
-	atomic_fetch_add_explicit(ctr, 1, memory_order_release);
+	hgei_arch_add_release(ctr, 1);
 }
 
 #endif
