@@ -14,9 +14,9 @@ void mm_warm_boot(unsigned long hartid) __attribute__((noreturn));
 void mm_hart_over_range(unsigned long hartid) __attribute__((noreturn));
 
 /*
- * The lottery can be won by a hart the devicetree does not describe (a cpu node without
- * a usable reg, or none at all): that hart cannot be woken or timed, so it must not run
- * the HS runtime. It hands the runtime to the lowest-numbered hart that can, through
+ * The lottery can be won by a hart the devicetree does not let us use (a cpu node
+ * without a usable reg, a disabled one, or none at all): it has no CLINT words here, so
+ * it cannot be woken or timed, and it must not run the HS runtime. It hands the runtime to the lowest-numbered hart that can, through
  * that hart's HSM mailbox, exactly as a hart_start would, and sleeps for good.
  */
 static void __attribute__((noreturn)) hand_over(unsigned long hartid, const void *dtb)

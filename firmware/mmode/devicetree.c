@@ -54,7 +54,20 @@ static void parse_memory(const void *dtb)
 	mm_die("no /memory node covers the image", mm_csr_read(CSR_MHARTID));
 }
 
-/* Every cpu's interrupt-controller phandle, so CLINT entries can name their hart. */
+/* No status means okay; "ok" is the older spelling. */
+static int cpu_enabled(const void *dtb, int node)
+{
+	int len;
+	const char *s = fdt_getprop(dtb, node, "status", &len);
+
+	return !s || (len == 5 && !memcmp(s, "okay", 5)) || (len == 3 && !memcmp(s, "ok", 3));
+}
+
+/*
+ * Every enabled cpu's interrupt-controller phandle, so CLINT entries can name their
+ * hart. A disabled cpu gets no CLINT words: HSM will not start it, and if it wins the
+ * lottery it hands the HS runtime over (boot.c), as OpenSBI never picks it either.
+ */
 static void parse_cpus(const void *dtb)
 {
 	int cpus = fdt_path_offset(dtb, "/cpus"), ac = fdt_address_cells(dtb, cpus);
@@ -67,7 +80,7 @@ static void parse_cpus(const void *dtb)
 		int ic = fdt_subnode_offset(dtb, node, "interrupt-controller");
 		uint64_t hartid;
 
-		if (!reg || len != ac * 4 || ic < 0)
+		if (!reg || len != ac * 4 || ic < 0 || !cpu_enabled(dtb, node))
 			continue;
 		hartid = read_cells(reg, ac);
 		if (hartid >= MM_MAX_HARTS)

@@ -3,7 +3,9 @@
 # boot it through DTB=, and check the report (every hart up, its lines delivered, both
 # guest paths on every hart with a line). A second blob, reshaped so one hart has a
 # single guest file, proves the given DTB is the one booted (QEMU's own would grant
-# every hart the same count). A DTB that does not exist must fail the run.
+# every hart the same count). A third, with cpu@0 disabled, must boot on both paths
+# with harts 1-2 only; on the bare path under -icount hart 0 always wins the M-mode
+# lottery and must hand the runtime over. A DTB that does not exist must fail the run.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,9 +17,9 @@ mkdir -p "$out"
 passed=0 failed=0
 smp=3 guests=3
 
-# check_lines LOG "L0 L1 ...": per-hart lines and guest results as expected.
+# check_lines LOG "L0 L1 ..." [HARTS]: per-hart lines and guest results as expected.
 check_lines() {
-	awk -v want="$2" -v smp="$smp" '
+	awk -v want="$2" -v smp="${3:-$smp}" '
 		BEGIN { split(want, W, " ") }
 		/^hart=[0-9]+ index=/ {
 			n++
@@ -48,6 +50,27 @@ run_case() {
 	fi
 }
 
+# disabled_case PATH DTB: cpu@0 disabled; harts 1 and 2 run, hart 0 never does.
+disabled_case() {
+	local path=$1 dtb=$2 log=$out/disabled-$1.log rc bad ok=1
+	tools/boot.sh --boot "$path" --smp $smp --guests $guests --dtb "$dtb" --timeout 120 \
+		--fw "$BUILD/firmware.elf" -- -icount shift=0 >"$log" 2>&1
+	rc=$?
+	bad=$(check_lines "$log" "3 3" 2)
+	[ $rc -eq 0 ] && [ -z "$bad" ] && grep -q '^status: PASS' "$log" &&
+		grep -q '^summary: harts=2 up=2 failed=0 ' "$log" &&
+		! grep -q '^hart=0 ' "$log" || ok=0
+	[ "$path" = bare ] && ! grep -q "^hartgei-m: hart 0: not in the devicetree's CLINT contexts, hart 1 runs the HS runtime" "$log" && ok=0
+	if [ $ok = 1 ]; then
+		passed=$((passed + 1))
+		echo "ok disabled cpu@0 on $path"
+	else
+		failed=$((failed + 1))
+		echo "FAIL disabled cpu@0 on $path: exit $rc, see $log"
+		[ -n "$bad" ] && echo "$bad" | head -n 5
+	fi
+}
+
 dump=$out/qemu.dtb
 if "$QEMU" -machine "virt,aia=aplic-imsic,aia-guests=$guests,dumpdtb=$dump" -smp $smp -m 256M \
 	-nographic >"$out/dump.log" 2>&1 </dev/null && [ -s "$dump" ]; then
@@ -57,6 +80,14 @@ if "$QEMU" -machine "virt,aia=aplic-imsic,aia-guests=$guests,dumpdtb=$dump" -smp
 	else
 		failed=$((failed + 1))
 		echo "FAIL reshaped: dt-topology.py failed, see $out/reshape.log"
+	fi
+	cp "$dump" "$out/cpu0-disabled.dtb"
+	if fdtput -t s "$out/cpu0-disabled.dtb" /cpus/cpu@0 status disabled; then
+		disabled_case bare "$out/cpu0-disabled.dtb"
+		disabled_case sbi "$out/cpu0-disabled.dtb"
+	else
+		failed=$((failed + 1))
+		echo "FAIL cpu0-disabled: fdtput failed"
 	fi
 else
 	failed=$((failed + 1))
