@@ -2,8 +2,10 @@
 /*
  * The phandle -> cpu map. interrupts-extended names harts by the phandle of their
  * riscv,cpu-intc node; resolving each one with fdt_node_offset_by_phandle() scans the
- * whole blob, which makes 512 harts quadratic. One walk of /cpus instead collects
- * (phandle, hartid, enabled) into the caller's scratch, sorted for binary search.
+ * whole blob, which makes 512 harts quadratic. Instead the discovery walk
+ * (dt_discover.c) hands every child of /cpus and every child of a cpu to this file as
+ * it passes them, and the (phandle, hartid, enabled) entries collected in the caller's
+ * scratch are sorted for binary search once /cpus ends.
  */
 #include "dt_internal.h"
 
@@ -26,79 +28,47 @@ int hgei_dt_count_cpus(const void *fdt, size_t size)
 	return n;
 }
 
-/* The properties read of each cpu node and of its intc, one walk each (dt_props.c). */
-enum { CPU_DEVICE_TYPE, CPU_REG, CPU_STATUS, CPU_PROPS };
-enum { INTC_COMPATIBLE, INTC_PHANDLE, INTC_LINUX_PHANDLE, INTC_CELLS, INTC_PROPS };
-
-static void dt_cpu_props(const void *fdt, int cpu, struct dt_prop *p)
-{
-	p[CPU_DEVICE_TYPE].name = "device_type";
-	p[CPU_REG].name = "reg";
-	p[CPU_STATUS].name = "status";
-	dt_props_read(fdt, cpu, p, CPU_PROPS);
-}
-
-/* The cpu's first riscv,cpu-intc subnode, its properties in @p; < 0 when none. */
-static int dt_cpu_intc(const void *fdt, int cpu, struct dt_prop *p)
-{
-	int sub;
-
-	p[INTC_COMPATIBLE].name = "compatible";
-	p[INTC_PHANDLE].name = "phandle";
-	p[INTC_LINUX_PHANDLE].name = "linux,phandle";
-	p[INTC_CELLS].name = "#interrupt-cells";
-	fdt_for_each_subnode(sub, fdt, cpu) {
-		dt_props_read(fdt, sub, p, INTC_PROPS);
-		if (p[INTC_COMPATIBLE].val &&
-		    fdt_stringlist_contains(p[INTC_COMPATIBLE].val, p[INTC_COMPATIBLE].len,
-					    "riscv,cpu-intc"))
-			return sub;
-	}
-	return -FDT_ERR_NOTFOUND;
-}
-
 /*
- * Fills @e from @cpu, whose properties @cp holds; false when nothing can name the cpu
- * (no intc, no phandle, no usable #interrupt-cells). A cpu whose reg is unusable is
- * still entered, as disabled: its interrupts-extended entries then keep their length
- * and position, so only that hart is lost, not every hart listed after it.
+ * Enters the cpu whose properties @p holds, once its children have been seen; false
+ * when nothing can name it (no intc, no phandle, no usable #interrupt-cells). A cpu
+ * whose reg is unusable is still entered, as disabled: its interrupts-extended entries
+ * then keep their length and position, so only that hart is lost, not every hart
+ * listed after it.
  */
-static bool dt_cpu_read(struct dt_ctx *c, int cpu, const struct dt_prop *cp,
-			uint32_t addr_cells, struct hgei_dt_cpu *e)
+static bool dt_cpu_read(struct dt_ctx *c, const struct dt_cpu_pending *p,
+			struct hgei_dt_cpu *e)
 {
-	const struct dt_prop *reg = &cp[CPU_REG];
-	struct dt_prop ip[INTC_PROPS];
+	const struct dt_prop *reg = &p->cp[CPU_REG], *ip = p->ip;
+	uint32_t addr_cells = c->cpu_addr_cells;
 	uint64_t id = HGEI_DT_NO_HART;
 	bool named = false;
-	int intc;
 
 	if (!reg->val || reg->len != (int)(addr_cells * 4)) {
-		dt_error(c, cpu, HGEI_DT_NO_HART, -HGEI_EINVAL,
+		dt_error(c, p->node, HGEI_DT_NO_HART, -HGEI_EINVAL,
 			 "cpu reg has %d bytes, expected %u", reg->val ? reg->len : 0,
 			 addr_cells * 4);
 	} else if ((id = dt_cells(reg->val, addr_cells)) >= HGEI_DT_NO_HART) {
-		dt_error(c, cpu, HGEI_DT_NO_HART, -HGEI_ERANGE,
+		dt_error(c, p->node, HGEI_DT_NO_HART, -HGEI_ERANGE,
 			 "hartid 0x%llx does not fit 32 bits", (unsigned long long)id);
 		id = HGEI_DT_NO_HART;
 	} else {
 		named = true;
 	}
-	intc = dt_cpu_intc(c->fdt, cpu, ip);
-	if (intc < 0)
+	if (p->intc < 0)
 		return false;
 	e->phandle = dt_prop_phandle(&ip[INTC_PHANDLE], &ip[INTC_LINUX_PHANDLE]);
 	if (!e->phandle)
 		return false;
 	if (!ip[INTC_CELLS].val || ip[INTC_CELLS].len != 4 ||
 	    fdt32_ld(ip[INTC_CELLS].val) < 1 || fdt32_ld(ip[INTC_CELLS].val) > 2) {
-		dt_error(c, intc, (uint32_t)id, -HGEI_EINVAL,
+		dt_error(c, p->intc, (uint32_t)id, -HGEI_EINVAL,
 			 "riscv,cpu-intc #interrupt-cells missing or not 1..2");
 		return false;
 	}
 	e->intc_cells = (uint8_t)fdt32_ld(ip[INTC_CELLS].val);
 	e->hartid = (uint32_t)id;
 	e->claimed = 0;
-	e->enabled = named && dt_prop_okay(&cp[CPU_STATUS]);
+	e->enabled = named && dt_prop_okay(&p->cp[CPU_STATUS]);
 	return true;
 }
 
@@ -117,38 +87,91 @@ static void dt_cpu_swap(void *ctx, uint32_t a, uint32_t b)
 	v[b] = tmp;
 }
 
-/* Returns 0, or -HGEI_E2BIG when the caller's harts[] or cpus[] is too small. */
-int dt_cpus_collect(struct dt_ctx *c)
+/*
+ * Finds /cpus and its #address-cells; returns its offset, or < 0 when there are no
+ * cpus to collect (none, or cells out of range: reported). dt_cpus_end() must follow
+ * once the walk has left /cpus, or has stopped inside it.
+ */
+int dt_cpus_begin(struct dt_ctx *c)
 {
-	struct hgei_dt_table *t = c->t;
-	int cpus, cpu, ac;
-	uint32_t nodes = 0;
+	int cpus = fdt_path_offset(c->fdt, "/cpus"), ac;
 
-	cpus = fdt_path_offset(c->fdt, "/cpus");
+	c->cpu.node = -1;
 	if (cpus < 0)
-		return 0;
+		return cpus;
 	ac = fdt_address_cells(c->fdt, cpus);
 	if (ac < 1 || ac > 2) {
 		dt_error(c, cpus, HGEI_DT_NO_HART, -HGEI_ERANGE,
 			 "#address-cells %d out of range 1..2", ac);
-		return 0;
+		return -FDT_ERR_BADNCELLS;
 	}
-	fdt_for_each_subnode(cpu, c->fdt, cpus) {
-		struct dt_prop cp[CPU_PROPS];
+	c->cpu_addr_cells = (uint32_t)ac;
+	return cpus;
+}
 
-		dt_cpu_props(c->fdt, cpu, cp);
-		if (!dt_prop_str_is(&cp[CPU_DEVICE_TYPE], "cpu"))
-			continue;
-		if (++nodes > t->max_cpus || nodes > t->max_harts || !t->cpus)
+/* Enters the cpu being walked, if any, now that all of its children have been seen. */
+static void dt_cpu_done(struct dt_ctx *c)
+{
+	struct dt_cpu_pending *p = &c->cpu;
+
+	if (p->node >= 0 && dt_cpu_read(c, p, &c->t->cpus[c->nr_cpus]))
+		c->nr_cpus++;
+	p->node = -1;
+}
+
+/*
+ * A child of /cpus. Returns whether it is compatible with @imsic (its compatible is
+ * read here anyway), or -HGEI_E2BIG when the caller's harts[] or cpus[] is too small.
+ */
+int dt_cpus_child(struct dt_ctx *c, int node, const char *imsic)
+{
+	struct dt_cpu_pending *p = &c->cpu;
+	struct hgei_dt_table *t = c->t;
+	const struct dt_prop *compat = &p->cp[CPU_COMPATIBLE];
+
+	dt_cpu_done(c);
+	p->cp[CPU_DEVICE_TYPE].name = "device_type";
+	p->cp[CPU_REG].name = "reg";
+	p->cp[CPU_STATUS].name = "status";
+	p->cp[CPU_COMPATIBLE].name = "compatible";
+	dt_props_read(c->fdt, node, p->cp, CPU_PROPS);
+	if (dt_prop_str_is(&p->cp[CPU_DEVICE_TYPE], "cpu")) {
+		if (++c->nr_cpu_nodes > t->max_cpus || c->nr_cpu_nodes > t->max_harts ||
+		    !t->cpus)
 			return -HGEI_E2BIG;
-		if (dt_cpu_read(c, cpu, cp, (uint32_t)ac, &t->cpus[c->nr_cpus]))
-			c->nr_cpus++;
+		p->node = node;
+		p->intc = -FDT_ERR_NOTFOUND;
 	}
-	if (cpu != -FDT_ERR_NOTFOUND)
-		dt_error(c, cpus, HGEI_DT_NO_HART, -HGEI_EBADF,
-			 "/cpus walk stopped: %s", fdt_strerror(cpu));
-	dt_sort(t->cpus, c->nr_cpus, dt_cpu_less, dt_cpu_swap);
-	return 0;
+	return compat->val && fdt_stringlist_contains(compat->val, compat->len, imsic);
+}
+
+/*
+ * A child of a child of /cpus: the cpu's intc if it is the first riscv,cpu-intc
+ * child. Returns whether it is compatible with @imsic.
+ */
+bool dt_cpus_grandchild(struct dt_ctx *c, int node, const char *imsic)
+{
+	struct dt_cpu_pending *p = &c->cpu;
+	const struct dt_prop *compat = &p->ip[INTC_COMPATIBLE];
+
+	if (p->node < 0 || p->intc >= 0)
+		return !fdt_node_check_compatible(c->fdt, node, imsic);
+	p->ip[INTC_COMPATIBLE].name = "compatible";
+	p->ip[INTC_PHANDLE].name = "phandle";
+	p->ip[INTC_LINUX_PHANDLE].name = "linux,phandle";
+	p->ip[INTC_CELLS].name = "#interrupt-cells";
+	dt_props_read(c->fdt, node, p->ip, INTC_PROPS);
+	if (compat->val && fdt_stringlist_contains(compat->val, compat->len, "riscv,cpu-intc"))
+		p->intc = node;
+	return compat->val && fdt_stringlist_contains(compat->val, compat->len, imsic);
+}
+
+/* The walk has left /cpus, or stopped inside it: libfdt's subnode iterators, which
+ * this replaces, end at a broken tag without an error, and so does the map. */
+void dt_cpus_end(struct dt_ctx *c)
+{
+	dt_cpu_done(c);
+	dt_sort(c->t->cpus, c->nr_cpus, dt_cpu_less, dt_cpu_swap);
 }
 
 struct hgei_dt_cpu *dt_cpus_find(struct dt_ctx *c, uint32_t phandle)

@@ -85,7 +85,7 @@ static void dt_entry_claim(struct dt_ctx *c, struct dt_imsic *m,
 		dt_entry_twice(c, m, cpu, pos);
 		return;
 	}
-	/* Cannot happen: dt_cpus_collect() checked max_harts >= cpu nodes. */
+	/* Cannot happen: dt_cpus_child() checked max_harts >= cpu nodes. */
 	if (t->nr_harts >= t->max_harts)
 		return;
 	h = &t->harts[t->nr_harts++];

@@ -16,11 +16,31 @@
 /* Bounds the parent stack of the node walk; real trees are a few levels deep. */
 #define DT_MAX_DEPTH		32
 
+/** One property a dt_props_read() walk looks for; val is NULL when it is absent. */
+struct dt_prop {
+	const char *name;
+	const void *val;
+	int len;
+};
+
+/* The properties read of each child of /cpus and of each child of a cpu. */
+enum { CPU_DEVICE_TYPE, CPU_REG, CPU_STATUS, CPU_COMPATIBLE, CPU_PROPS };
+enum { INTC_COMPATIBLE, INTC_PHANDLE, INTC_LINUX_PHANDLE, INTC_CELLS, INTC_PROPS };
+
+/** The cpu node the walk is in (node < 0: none), and its first riscv,cpu-intc child. */
+struct dt_cpu_pending {
+	int node, intc;
+	struct dt_prop cp[CPU_PROPS], ip[INTC_PROPS];
+};
+
 /** One discovery run: the blob, the caller's table and the first error seen. */
 struct dt_ctx {
 	const void *fdt;
 	struct hgei_dt_table *t;
 	uint32_t nr_cpus;	/* entries used in t->cpus */
+	uint32_t nr_cpu_nodes;	/* device_type "cpu" children of /cpus seen */
+	uint32_t cpu_addr_cells;
+	struct dt_cpu_pending cpu;
 	int first_err;
 };
 
@@ -49,13 +69,6 @@ void dt_error(struct dt_ctx *c, int node, uint32_t hartid, int code,
 void dt_hart_error(struct dt_ctx *c, struct hgei_dt_hart *h, int code,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/** One property a dt_props_read() walk looks for; val is NULL when it is absent. */
-struct dt_prop {
-	const char *name;
-	const void *val;
-	int len;
-};
-
 /* dt_props.c */
 void dt_props_read(const void *fdt, int node, struct dt_prop *want, unsigned n);
 bool dt_prop_str_is(const struct dt_prop *p, const char *value);
@@ -70,7 +83,10 @@ uint64_t dt_cells(const fdt32_t *p, uint32_t n);
 void dt_blob_error(struct dt_ctx *c, size_t size, int err);
 
 /* dt_cpus.c: the phandle -> cpu map */
-int dt_cpus_collect(struct dt_ctx *c);
+int dt_cpus_begin(struct dt_ctx *c);
+int dt_cpus_child(struct dt_ctx *c, int node, const char *imsic);
+bool dt_cpus_grandchild(struct dt_ctx *c, int node, const char *imsic);
+void dt_cpus_end(struct dt_ctx *c);
 struct hgei_dt_cpu *dt_cpus_find(struct dt_ctx *c, uint32_t phandle);
 
 /* dt_imsic.c: one node's properties and layout checks */
