@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Several properties of one node in one walk. Every fdt_getprop() walks the node's
- * properties from the first, so reading a cpu's device_type, reg and status and its
- * intc's compatible, phandle and #interrupt-cells one call at a time walked each node
- * up to seven times; at 512 harts that was a third of discovery.
+ * Several properties of one node in one pass. Every fdt_getprop() walks the node's
+ * properties from the first, so reading a cpu's device_type, reg, status and
+ * compatible and its intc's compatible, phandle and #interrupt-cells one call at a
+ * time walked each node up to seven times; at 512 harts that was a quarter of
+ * discovery.
  */
 #include <string.h>
 #include "dt_internal.h"

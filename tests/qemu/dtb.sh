@@ -39,14 +39,20 @@ run_case() {
 		TIMEOUT=120 >"$log" 2>&1
 	rc=$?
 	bad=$(check_lines "$log" "$lines")
-	if [ $rc -eq 0 ] && [ -z "$bad" ] && grep -q -- "-dtb $dtb" "$log" &&
-	   grep -qE '^selftest: [0-9]+ passed, 0 failed' "$log" && grep -q '^status: PASS' "$log"; then
+	[ $rc -eq 0 ] && [ -z "$bad" ] && grep -q -- "-dtb $dtb" "$log" &&
+		grep -qE '^selftest: [0-9]+ passed, 0 failed' "$log" && grep -q '^status: PASS' "$log"
+	report $? "$name" $rc "$log" "$bad"
+}
+
+# report STATUS NAME RC LOG BAD: counts one case, 0 = passed.
+report() {
+	if [ "$1" -eq 0 ]; then
 		passed=$((passed + 1))
-		echo "ok $name"
+		echo "ok $2"
 	else
 		failed=$((failed + 1))
-		echo "FAIL $name: exit $rc, see $log"
-		[ -n "$bad" ] && echo "$bad" | head -n 5
+		echo "FAIL $2: exit $3, see $4"
+		[ -n "$5" ] && echo "$5" | head -n 5
 	fi
 }
 
@@ -61,14 +67,7 @@ disabled_case() {
 		grep -q '^summary: harts=2 up=2 failed=0 ' "$log" &&
 		! grep -q '^hart=0 ' "$log" || ok=0
 	[ "$path" = bare ] && ! grep -q "^hartgei-m: hart 0: not in the devicetree's CLINT contexts, hart 1 runs the HS runtime" "$log" && ok=0
-	if [ $ok = 1 ]; then
-		passed=$((passed + 1))
-		echo "ok disabled cpu@0 on $path"
-	else
-		failed=$((failed + 1))
-		echo "FAIL disabled cpu@0 on $path: exit $rc, see $log"
-		[ -n "$bad" ] && echo "$bad" | head -n 5
-	fi
+	report $((1 - ok)) "disabled cpu@0 on $path" $rc "$log" "$bad"
 }
 
 dump=$out/qemu.dtb
