@@ -52,7 +52,7 @@ qemu_ok() {
 
 setup_host() {
 	install_missing make gcc libc6-dev libfdt-dev device-tree-compiler python3 clang \
-		libclang-rt-14-dev llvm
+		libclang-rt-14-dev llvm spin
 }
 
 setup_target() {
