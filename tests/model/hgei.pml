@@ -14,7 +14,7 @@
  * with its interrupts masked, and nothing else writes that state (single writer), so
  * a local call, one served request, or the first half of the SGEI handler is one
  * d_step. Multi-step activities of hart 0 (serving the list, the SGEI handler with
- * its wake callbacks, offline) hold busy[0] (= hart 0 is running masked code) so no
+ * its wake callbacks, offline) hold busy (= hart 0 is running masked code) so no
  * other activity of hart 0 interleaves, while the other harts do.
  *
  * Compile-time switches (spin -DNAME -a), each re-creating a flaw found in the

@@ -45,7 +45,6 @@ run() {
 	(cd "$d" && ./pan $panflags) >"$d/pan.out" 2>&1
 	local errors stored trans depth secs
 	errors=$(field 'errors: [0-9]+' "$d/pan.out")
-	stored=$(field '[0-9.e+]+ states, stored' "$d/pan.out" | head -n 1)
 	stored=$(grep -oE '^ *[0-9.e+]+ states, stored' "$d/pan.out" | grep -oE '[0-9.e+]+' | head -n 1)
 	trans=$(grep -oE '^ *[0-9.e+]+ transitions' "$d/pan.out" | grep -oE '[0-9.e+]+' | head -n 1)
 	depth=$(field 'depth reached [0-9]+' "$d/pan.out")
