@@ -188,7 +188,7 @@ host-tests: $(HOST_TESTS)
 define host_flavour
 $(BUILD)/host-$(1)/%: tests/host/%.c $(LIB_SRCS) $(HARNESS_SRCS) tests/host/check.h $(wildcard include/*.h lib/hgei/*.h tests/host/*.h)
 	@mkdir -p $$(dir $$@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_$(1)) -o $$@ $$< $(LIB_SRCS) $(HARNESS_SRCS) -lfdt
+	$(HOST_CC) $(HOST_CFLAGS) -DHGEI_TEST_HOOKS $(SAN_$(1)) -o $$@ $$< $(LIB_SRCS) $(HARNESS_SRCS) -lfdt
 endef
 $(foreach f,$(FLAVOURS),$(eval $(call host_flavour,$(f))))
 

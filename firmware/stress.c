@@ -207,7 +207,7 @@ static void remote_free(struct fw_hart *self, struct fw_hart *to, struct stress_
 	if ((st != ARMED && st != SENT) ||
 	    !atomic_compare_exchange_strong(&slot->state, &st, FREEING))
 		return;
-	if (hgei_free(&to->hgei, slot->line, &of(to)->owner))
+	if (hgei_remote_free(&to->hgei, slot->line, &of(to)->owner))
 		of(self)->n.errors++;
 	else
 		of(self)->n.remote_frees++;

@@ -2,10 +2,9 @@
 /*
  * hartgei: per-hart management of hypervisor guest external interrupt (HGEI) lines.
  *
- * Each hart owns a struct hgei_hart: its free-line bitmap, its owners and its wake
- * requests. No lock is shared between harts: other harts reach a hart's state only
- * through atomic read-modify-writes (AMOs on RISC-V), and every CSR is touched only
- * on the hart it belongs to.
+ * Each hart owns a struct hgei_hart: its free-line bitmap and its owners; its hgeie
+ * CSR is the arm state. No lock is shared between harts, and only the hart itself
+ * writes its state: other harts post requests that it serves (hgei_remote_*()).
  *
  * Owners are opaque non-NULL pointers chosen by the caller (a vCPU, say); the value
  * (void *)1 is reserved.
@@ -25,13 +24,12 @@
 /** Callbacks into the hypervisor; one table per hart, set by hgei_hart_init(). */
 struct hgei_ops {
 	/* The owner's armed line has a pending interrupt. Runs on the owning hart, in the
-	 * SGEI trap, with the line already disarmed (masked in hgeie). May be spurious
-	 * for an owner that allocated the line while its previous owner's wake request
-	 * was being dispatched. Must not be NULL. */
+	 * SGEI trap with interrupts masked (it must not unmask them), with the line
+	 * already disarmed (masked in hgeie). Exactly once per arm. Must not be NULL. */
 	void (*wake)(void *owner, uint32_t hartid, unsigned line);
-	/* The hart goes offline and takes the owner's line away. Runs once per line, on the
-	 * hart going offline; it may run before a racing hgei_alloc() of that line has
-	 * returned to its caller on another hart. May be NULL. */
+	/* The hart goes offline and takes the owner's line away. Runs once per owned line,
+	 * on the hart going offline, with interrupts masked. It may run before a remote
+	 * allocation of that line has returned to its caller. May be NULL. */
 	void (*revoke)(void *owner, uint32_t hartid, unsigned line);
 };
 
@@ -47,32 +45,38 @@ struct hgei_counters {
 	uint64_t allocs, frees, alloc_failures, free_failures;
 	uint64_t sgei_traps, dispatches, spurious;
 	uint64_t revokes;
+	uint64_t requests;	/* remote calls served by this hart */
 };
+
+struct hgei_req;
 
 /**
  * Per-hart state. Allocate one per hart (static or carved from RAM), zeroed before
  * its first hgei_hart_init(); treat as opaque.
+ *
+ * One writer: only the hart itself changes its lines' state, always with its
+ * interrupts masked, so the calls that do (the local calls below, the request
+ * server hgei_sync(), the SGEI handler, offline) never interleave on that hart and
+ * need no atomic read-modify-write. Other harts only push requests onto @reqs (one
+ * LR/SC) and read owners and counters.
  */
 struct hgei_hart {
-	/* Shared with every hart: AMOs, or loads of whole words. */
-	_Atomic uint64_t free;		/* bit g set: line g is free */
-	_Atomic uint64_t want;		/* bit g set: owner of g asked to be woken */
-	_Atomic uint64_t lines_mask;	/* bits 1..nr_lines while online, else 0 */
-	_Atomic uint64_t calls;		/* hgei_alloc()/hgei_free() calls begun */
-	/* Calls ended; with calls they let hgei_hart_offline() wait out racing callers. */
+	/* Read by other harts (hgei_owner(), counters, kicks): whole-word stores.
+	 * owners[0] is never set, so line 0 never matches an owner. First in the
+	 * struct: &owners[g] is one instruction on the hot paths. */
+	void *_Atomic owners[HGEI_MAX_LINES + 1];
+	/* Remote requests: NULL while offline (closed), else a list ending in a marker. */
+	struct hgei_req *_Atomic reqs;
 	_Atomic uint64_t ctr_allocs, ctr_frees, ctr_alloc_failures, ctr_free_failures;
-	_Atomic uint32_t online;
+	_Atomic uint64_t ctr_sgei_traps, ctr_dispatches, ctr_spurious, ctr_revokes;
+	_Atomic uint64_t ctr_requests;
 	_Atomic uint32_t hartid;
-	/* Written by the owning hart in hgei_hart_init(), read by others only inside a
-	 * successful hgei_alloc() (ordered by the free bitmap). */
+	/* The hart's own: read and written only on it. */
+	uint64_t free;			/* bit g set: line g is free */
+	uint64_t lines_mask;		/* bits 1..nr_lines while online, else 0 */
 	uint64_t slot_pa;
 	const struct hgei_ops *ops;
-	uint8_t nr_lines, geilen, dt_limit;
-	/* Updated by the owning hart only; atomic so hgei_hart_counters() reads whole
-	 * values from any hart. */
-	_Atomic uint64_t ctr_sgei_traps, ctr_dispatches, ctr_spurious, ctr_revokes;
-	/* owners[g]: set by the allocator's CAS, cleared by free's CAS, read by dispatch. */
-	void *_Atomic owners[HGEI_MAX_LINES + 1];
+	uint8_t online, nr_lines, geilen, dt_limit;
 };
 
 /** Global figures over the online harts, kept with AMOs. */
@@ -82,10 +86,42 @@ struct hgei_figures {
 	uint64_t total_lines;
 };
 
+/*
+ * Guarantees (each is checked by the SPIN model in tests/model/ and by a
+ * deterministic interleaving test in tests/host/test_interleave.c):
+ *
+ *  G1  Once hgei_free() or hgei_remote_free() of an owner's line has returned (0, or
+ *      -HGEI_ENODEV because the hart went offline), no wake() or revoke() for that
+ *      owner and line is running or will start.
+ *  G2  Nothing a former owner does with a line (arm, disarm, free, a late remote
+ *      request, hgei_owner()) changes the line's state for its next owner: every
+ *      request is checked against the line's owner on the owning hart, in the same
+ *      masked step that acts on it.
+ *  G3  No wake is lost: an armed line whose guest file has a pending interrupt
+ *      reaches its owner's wake() exactly once per arm, on the owning hart.
+ *  G4  hgei_hart_offline() completes in bounded time whatever other harts do (it
+ *      waits for none of them) and revokes each owned line exactly once; requests
+ *      posted before it closed the hart are answered (they fail: the hart is
+ *      empty by then), later ones fail at once with -HGEI_ENODEV.
+ *  G5  Every failing call leaves its outputs cleared and the state as it was;
+ *      hgei_move() included: on failure the owner still holds its old line, armed
+ *      as it was, and *out is zeroed.
+ *
+ * Local calls (hgei_alloc, hgei_free, hgei_arm, hgei_disarm, hgei_sync,
+ * hgei_handle_sgei, hgei_hart_init, hgei_hart_offline) must run on the hart of @h;
+ * they mask its interrupts themselves. Remote calls (hgei_remote_*) may run on any
+ * hart and wait until the hart of @h has served them: call them where the calling
+ * hart still serves its own kicks (interrupts enabled), or two harts that wait on
+ * each other with interrupts masked wait forever. Host builds (HGEI_HOST) check the
+ * hart: a local call made from another hart returns -HGEI_EPERM (void ones return at
+ * once) and changes nothing, not even a counter; a real hart does not pay for it.
+ */
+
 /**
- * Brings a hart online. Must run on that hart: probes GEILEN through hgeie, takes
- * min(GEILEN, @dt_limit) lines, marks them free, enables SGEI in hie (even with 0 lines)
- * and publishes the count to the global figures. Harts may run it concurrently.
+ * Brings a hart online. On that hart, interrupts masked: probes GEILEN through hgeie,
+ * takes min(GEILEN, @dt_limit) lines, marks them free, enables SGEI in hie (even with
+ * 0 lines), publishes the count to the global figures and opens the hart to remote
+ * requests. Harts may run it concurrently.
  * Returns the number of usable lines (>= 0), or -HGEI_EINVAL for a bad argument
  * (NULL @h, @ops or @ops->wake), -HGEI_EBUSY when the hart is already online.
  */
@@ -93,57 +129,75 @@ int hgei_hart_init(struct hgei_hart *h, uint32_t hartid, unsigned dt_limit,
 		   uint64_t slot_pa, const struct hgei_ops *ops);
 
 /**
- * Takes a hart offline. Must run on that hart: no new allocation succeeds, every line
- * is revoked (ops->revoke once per owned line), hgeie is cleared, the figures updated.
- * Before returning it waits for hgei_alloc()/hgei_free() calls other harts have in
- * progress on @h, so a later hgei_hart_init() starts from a quiet state.
- * Returns the number of lines revoked, or -HGEI_ENODEV when the hart is not online.
+ * Takes a hart offline. On that hart: clears hgeie, revokes every owned line
+ * (ops->revoke once each), then closes the hart to remote requests (later ones fail
+ * at once with -HGEI_ENODEV) and answers those already posted (they fail on the
+ * emptied hart), and updates the figures. Waits for no other hart. Returns the
+ * number of lines revoked, or -HGEI_ENODEV when not online.
  */
 int hgei_hart_offline(struct hgei_hart *h);
 
 /**
- * Allocates the lowest free line of @h for @owner (not NULL). Any hart may call it.
- * Returns 0 and fills @out, or -HGEI_ENOSPC (hart exhausted), -HGEI_ENODEV (offline or
- * no lines), -HGEI_EINVAL (NULL owner); on failure *@out is zeroed.
+ * Allocates the lowest free line of @h for @owner (not NULL, not (void *)1). On the
+ * hart of @h. Returns 0 and fills @out, or -HGEI_ENOSPC (hart exhausted),
+ * -HGEI_ENODEV (offline or no lines), -HGEI_EINVAL (bad owner); on failure *@out is
+ * zeroed.
  */
 int hgei_alloc(struct hgei_hart *h, void *owner, struct hgei_line *out);
 
 /**
- * Frees @line of @h. Any hart may call it. With @owner non-NULL the line must belong
- * to @owner; NULL frees it from whoever holds it (for the hart's manager only).
- * Returns 0, or -HGEI_EINVAL (line 0, line > n, not allocated, other owner, revoked);
- * on error nothing changes. The owner must not arm or disarm the line concurrently.
+ * Frees @line of @h and disarms it. On the hart of @h. With @owner non-NULL the line
+ * must belong to @owner; NULL frees it from whoever holds it (for the hart's manager).
+ * Returns 0, or -HGEI_EINVAL (line 0, line > 63, not allocated, other owner); on
+ * error nothing changes. After it returns no callback for the line's owner runs (G1).
  */
 int hgei_free(struct hgei_hart *h, unsigned line, void *owner);
 
-/** The owner of @line on @h, or NULL (also for line 0, > 63, revoked). O(1); any hart. */
-void *hgei_owner(const struct hgei_hart *h, unsigned line);
-
 /**
- * Asks for a wake callback when @line has a pending interrupt (sets its hgeie bit).
- * On the owning hart (hgei_port_hartid() == the hart's id) it takes effect at once;
- * from another hart it is recorded with an AMO and hgei_port_kick() asks the owning
- * hart to apply it in hgei_sync(). One-shot: the SGEI that wakes the owner disarms
- * the line. Returns 0, or -HGEI_EINVAL (bad line, not allocated, @owner NULL or not
- * the line's owner).
+ * Asks for one wake() when @line has a pending interrupt: sets its hgeie bit. On the
+ * hart of @h. One-shot: the SGEI that wakes the owner disarms the line. Returns 0, or
+ * -HGEI_EINVAL (bad line, @owner NULL or not the line's owner).
  */
 int hgei_arm(struct hgei_hart *h, unsigned line, void *owner);
 
-/**
- * Withdraws an arm request. Same rules as hgei_arm(). From another hart no kick is
- * sent: the stale hgeie bit costs at most one SGEI, counted as spurious.
- */
+/** Withdraws an arm: clears the hgeie bit. On the hart of @h; same rules as hgei_arm(). */
 int hgei_disarm(struct hgei_hart *h, unsigned line, void *owner);
 
 /**
+ * hgei_alloc(), hgei_free(), hgei_arm() and hgei_disarm() asked of @h from any hart:
+ * the request (on the caller's stack) is pushed onto @h's list with one LR/SC,
+ * hgei_port_kick() wakes @h if the list was empty, and the call waits until @h has
+ * served it in hgei_sync(), with the same checks, results and guarantees as the
+ * local call made there. On @h's own hart they are the local call. They also return
+ * -HGEI_ENODEV when @h is offline (closed) when the request is posted.
+ */
+int hgei_remote_alloc(struct hgei_hart *h, void *owner, struct hgei_line *out);
+/** hgei_free() on @h's hart, from any hart (see hgei_remote_alloc()). G1 holds once
+ * it returns 0: KVM's free of a migrated vCPU's old line. */
+int hgei_remote_free(struct hgei_hart *h, unsigned line, void *owner);
+/** hgei_arm() on @h's hart, from any hart (see hgei_remote_alloc()). */
+int hgei_remote_arm(struct hgei_hart *h, unsigned line, void *owner);
+/** hgei_disarm() on @h's hart, from any hart (see hgei_remote_alloc()). */
+int hgei_remote_disarm(struct hgei_hart *h, unsigned line, void *owner);
+
+/**
+ * The owner of @line on @h, or NULL (also for line 0, > 63, revoked). Any hart. From
+ * another hart it is a snapshot for comparison only: it does not order the owner's
+ * memory, and the line may change hands right after.
+ */
+void *hgei_owner(const struct hgei_hart *h, unsigned line);
+
+/**
  * The SGEI handler: call from the trap vector, on the trapping hart, for scause =
- * interrupt 12. Masks every pending enabled line, wakes the owners that armed one
- * (lowest line first), counts pending lines nobody asked for as spurious.
- * Returns the number of owners woken.
+ * interrupt 12. Masks every pending enabled line and wakes the owners (lowest line
+ * first); counts a pending line with no owner as spurious. Returns the owners woken.
  */
 unsigned hgei_handle_sgei(struct hgei_hart *h);
 
-/** Applies remote arm/disarm requests to hgeie. Call on the owning hart (kick hook). */
+/**
+ * Serves the remote requests posted to @h, oldest first. On the hart of @h, from the
+ * handler of the kick (hgei_port_kick()); a spurious call costs one load.
+ */
 void hgei_sync(struct hgei_hart *h);
 
 /**
@@ -172,16 +226,19 @@ struct hgei_move_ops {
 
 /**
  * Migrates @owner's @line from hart @from to a new line on hart @to, in the order that
- * loses no MSI: on @from disarm and save the file's configuration; allocate on @to;
- * on @to load the file and, if @armed, arm the new line; redirect the owner's MSIs to
- * the new file; on @from drain the old file's pending identities; forward them to the
- * new file; free the old line. An MSI that reaches the old file before the drain is
- * forwarded; one sent after the redirect goes to the new file.
+ * loses no MSI, each step on the hart it belongs to through ops->run_on: on @from,
+ * disarm and save the file's configuration; on @to, allocate, load the file and, if
+ * @armed, arm, as one step; redirect the owner's MSIs to the new file; on @from, drain
+ * the old file's pending identities and free the old line, as one step; forward the
+ * drained identities to the new file. An MSI that reaches the old file before the
+ * drain is forwarded; one sent after the redirect goes to the new file.
  * Any hart may call it; one migration of a given owner at a time. @state is the
- * caller's scratch for the file hooks. Returns 0 and fills @out with the new line, or
- * -HGEI_EINVAL (NULL ops or state, @line not @owner's on @from), or the error of the
- * allocation on @to (-HGEI_ENOSPC, -HGEI_ENODEV), in which case the line stays on
- * @from, re-armed if @armed, and *@out is zeroed.
+ * caller's scratch for the file hooks. Returns 0 and fills @out with the new line.
+ * On failure (G5) the owner still holds @line on @from, armed again if @armed, and
+ * *@out is zeroed: -HGEI_EINVAL (NULL ops or state, @line not @owner's on @from),
+ * the allocation's error on @to (-HGEI_ENOSPC, -HGEI_ENODEV), or -HGEI_ENODEV when
+ * @to went offline (revoking the new line) before the redirect. A revoke after the
+ * redirect is an ordinary revoke of the owner's new line.
  */
 int hgei_move(struct hgei_hart *from, unsigned line, struct hgei_hart *to, void *owner,
 	      bool armed, const struct hgei_move_ops *ops, void *state, struct hgei_line *out);

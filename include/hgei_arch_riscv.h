@@ -48,45 +48,16 @@ static inline void hgei_arch_sgeip_settle(void)
 }
 
 /*
- * Claims the lowest set bit of *@free: returns it (cleared in *@free), or 0 when
- * *@free is 0. This is C11's seq_cst read-modify-write in its LR/SC mapping (lr.aqrl,
- * sc.rl: the RISC-V ISA manual's table of C/C++ mappings), written out because GCC
- * 12's compare-exchange loop reloads and compares what the LR already holds: five
- * more instructions on hgei_alloc()'s path. A constrained LR/SC loop (base integer
- * instructions only, no backward branch but the retry), so it always makes progress.
- */
-#define HGEI_ARCH_CLAIM_LOWEST
-static inline uint64_t hgei_arch_claim_lowest(_Atomic uint64_t *free)
-{
-	uint64_t old, bit, tmp;
-
-	/* bit is derived from each LR's value before the empty test, so a retry that
-	 * finds the map emptied returns 0, not the bit of the failed attempt. */
-	__asm__ volatile("1:	lr.d.aqrl %0, (%3)\n"
-			 "	neg %1, %0\n"
-			 "	and %1, %1, %0\n"
-			 "	beqz %0, 2f\n"
-			 "	xor %2, %0, %1\n"
-			 "	sc.d.rl %2, %2, (%3)\n"
-			 "	bnez %2, 1b\n"
-			 "2:"
-			 : "=&r"(old), "=&r"(bit), "=&r"(tmp)
-			 : "r"(free)
-			 : "memory");
-	return bit;
-}
-
-/*
- * Replaces an owner pointer if it is still @expected: seq_cst on success, relaxed on
+ * Replaces a pointer if it is still *@expected: seq_cst on success, relaxed on
  * failure, as lr.d.aqrl / sc.d.rl (the ISA manual's seq_cst mapping). Written out
  * because GCC 12 compiles a C11 compare-exchange whose failure order is relaxed to a
- * bare lr.d / sc.d.aq: acquire only, whatever the success order, so the release that
- * publishes a new owner (and orders a freeing owner's last uses of its line) would rest
- * on whatever fence happened to come before it. GCC 13 fixed the mapping. Returns
- * whether it replaced; on failure *@expected is the value found.
+ * bare lr.d / sc.d.aq: acquire only, whatever the success order (GCC 13 fixed the
+ * mapping). A constrained LR/SC loop (base integer instructions only, no backward
+ * branch but the retry), so it always makes progress. Returns whether it replaced;
+ * on failure *@expected is the value found.
  */
-#define HGEI_ARCH_CAS_OWNER
-static inline bool hgei_arch_cas_owner(void *_Atomic *p, void **expected, void *desired)
+#define HGEI_ARCH_CAS_PTR
+static inline bool hgei_arch_cas_ptr(void *_Atomic *p, void **expected, void *desired)
 {
 	void *old;
 	long fail;
@@ -107,25 +78,51 @@ static inline bool hgei_arch_cas_owner(void *_Atomic *p, void **expected, void *
 }
 
 /*
- * The library's seq_cst and release read-modify-writes whose old value is not used,
- * each as one AMO with the ISA manual's mapping (amo.aqrl, amo.rl). GCC 12 puts a
- * "fence iorw,ow" before every such AMO instead: one more instruction each, three on
- * hgei_free()'s path and two on hgei_alloc()'s.
+ * Whole-word stores of words only their hart writes: a plain sd is single-copy
+ * atomic for an aligned doubleword. GCC 12 compiles C11's relaxed atomic store to
+ * amoswap.d, an AMO for nothing.
  */
-#define HGEI_ARCH_AMO
-static inline void hgei_arch_add_seqcst(_Atomic uint64_t *p, uint64_t n)
+#define HGEI_ARCH_STORE
+static inline void hgei_arch_store(_Atomic uint64_t *p, uint64_t v)
 {
-	__asm__ volatile("amoadd.d.aqrl zero, %1, (%0)" : : "r"(p), "r"(n) : "memory");
+	__asm__ volatile("sd %z1, %0" : "=m"(*(uint64_t *)p) : "rJ"(v));
 }
 
-static inline void hgei_arch_add_release(_Atomic uint64_t *p, uint64_t n)
+static inline void hgei_arch_store_ptr(void *_Atomic *p, void *v)
 {
-	__asm__ volatile("amoadd.d.rl zero, %1, (%0)" : : "r"(p), "r"(n) : "memory");
+	__asm__ volatile("sd %z1, %0" : "=m"(*(void **)p) : "rJ"(v));
 }
 
-static inline void hgei_arch_or_release(_Atomic uint64_t *p, uint64_t v)
+/* C11's release store in the ISA manual's mapping, fence rw,w; sw (GCC 12 adds an
+ * amoswap.w to its fence). */
+static inline void hgei_arch_store_release_int(_Atomic int *p, int v)
 {
-	__asm__ volatile("amoor.d.rl zero, %1, (%0)" : : "r"(p), "r"(v) : "memory");
+	__asm__ volatile("fence rw, w\n\tsw %z1, %0" : "=m"(*(int *)p) : "rJ"(v) : "memory");
+}
+
+/*
+ * The hart's interrupts masked (sstatus.SIE clear) around a local call: the request
+ * server and the SGEI handler run in traps on the same hart and change the same
+ * state. The "memory" clobbers keep the compiler's accesses inside.
+ */
+#define HGEI_SSTATUS_SIE	2UL
+static inline unsigned long hgei_arch_irq_save(void)
+{
+	unsigned long old;
+
+	__asm__ volatile("csrrci %0, sstatus, %1" : "=r"(old) : "i"(HGEI_SSTATUS_SIE) : "memory");
+	return old & HGEI_SSTATUS_SIE;
+}
+
+static inline void hgei_arch_irq_restore(unsigned long flags)
+{
+	__asm__ volatile("csrs sstatus, %0" : : "r"(flags) : "memory");
+}
+
+static inline void hgei_arch_relax(void)
+{
+	/* pause (Zihintpause) is a fence hint: plain harts execute it as a no-op. */
+	__asm__ volatile(".4byte 0x0100000f" : : : "memory");
 }
 
 static inline uint64_t hgei_arch_hgeie_read(void) { return hgei_csr_read(HGEI_CSR_HGEIE); }

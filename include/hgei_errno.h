@@ -8,6 +8,7 @@
 #define HGEI_ERRNO_H
 
 #define HGEI_OK		0
+#define HGEI_EPERM	1	/* a local call made on another hart (host builds check) */
 #define HGEI_ENOENT	2	/* no such hart, node or property */
 #define HGEI_EBUSY	16	/* line or hart in a state that forbids the call */
 #define HGEI_EEXIST	17	/* hart already named by another S-level IMSIC node */

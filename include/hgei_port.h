@@ -22,6 +22,10 @@ void hgei_arch_hgeie_set(uint64_t bits);
 void hgei_arch_hgeie_clear(uint64_t bits);
 uint64_t hgei_arch_hgeip_read(void);
 void hgei_arch_hie_set(uint64_t bits);
+/* The calling hart's interrupts masked / restored (a no-op where traps are explicit). */
+unsigned long hgei_arch_irq_save(void);
+void hgei_arch_irq_restore(unsigned long flags);
+void hgei_arch_relax(void);
 /* The emulated hart derives SGEIP from hgeie & hgeip on every look: nothing to settle. */
 static inline void hgei_arch_sgeip_settle(void) {}
 static inline void hgei_arch_hgeie_clear_unsettled(uint64_t bits)

@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Line allocation and release, callable from any hart without a lock.
- *
- * A line g is in one of three states: free (bit g in free, owners[g] NULL), claimed
- * (bit clear, owners[g] NULL: an allocator is between its two CASes) or owned
- * (owners[g] set). hgei_hart_offline() adds a fourth: revoked (owners[g] REVOKED).
+ * Line allocation and release, on the owning hart with its interrupts masked: the
+ * hart is the only writer of its free map and owners, so plain loads and stores do.
  */
 #include "internal.h"
 
@@ -13,99 +10,97 @@ static int alloc_fail(struct hgei_hart *h, struct hgei_line *out, int err)
 	out->line = 0;
 	out->hstatus_vgein = 0;
 	out->file_pa = 0;
-	hgei_call_end(&h->ctr_alloc_failures);
+	hgei_count(&h->ctr_alloc_failures, 1);
 	return err;
 }
 
-static int alloc_empty(struct hgei_hart *h, struct hgei_line *out)
+static inline int alloc_masked(struct hgei_hart *h, void *owner, struct hgei_line *out)
 {
-	/* Relaxed: only picks the error code; both may change right after anyway. */
-	if (!atomic_load_explicit(&h->online, memory_order_relaxed) ||
-	    !atomic_load_explicit(&h->lines_mask, memory_order_relaxed))
-		return alloc_fail(h, out, -HGEI_ENODEV);
-	return alloc_fail(h, out, -HGEI_ENOSPC);
+	uint64_t free = h->free, bit;
+	unsigned long g;
+
+	if (!hgei_is_owner(owner))
+		return alloc_fail(h, out, -HGEI_EINVAL);
+	if (!free)
+		return alloc_fail(h, out, h->lines_mask ? -HGEI_ENOSPC : -HGEI_ENODEV);
+	bit = free & -free;
+	h->free = free ^ bit;
+	g = hgei_bit_index(bit);
+	/*
+	 * A plain store: wake() runs on this hart, after this in program order, and
+	 * another hart's hgei_owner() only compares what it reads (hgei.h).
+	 */
+	hgei_arch_store_ptr(&h->owners[g], owner);
+	hgei_count(&h->ctr_allocs, 1);
+	out->line = (unsigned)g;
+	out->hstatus_vgein = g << HGEI_HSTATUS_VGEIN_SHIFT;
+	out->file_pa = h->slot_pa + g * HGEI_GUEST_FILE_SIZE;
+	return 0;
 }
 
 int hgei_alloc(struct hgei_hart *h, void *owner, struct hgei_line *out)
 {
+	unsigned long flags;
+	int err;
+
+	HGEI_STALL(HGEI_STALL_ALLOC_BEGIN, h);
+	if (hgei_wrong_hart(h)) {
+		/* Not counted: the counters are the other hart's to write. */
+		out->line = 0;
+		out->hstatus_vgein = 0;
+		out->file_pa = 0;
+		return -HGEI_EPERM;
+	}
+	flags = hgei_arch_irq_save();
+	err = alloc_masked(h, owner, out);
+	hgei_arch_irq_restore(flags);
+	return err;
+}
+
+/*
+ * Disarms before the owner goes, so the next owner inherits no hgeie bit (G2), and
+ * the line's SGEI, served on this hart, can no longer reach the old owner once this
+ * returns (G1).
+ */
+static inline int free_masked(struct hgei_hart *h, unsigned line, void *owner)
+{
 	uint64_t bit;
-	void *none = NULL;
-	unsigned long g;
+	void *cur;
 
-	hgei_call_begin(h);
-	if (!hgei_is_owner(owner))
-		return alloc_fail(h, out, -HGEI_EINVAL);
-
-	/*
-	 * Claim the lowest free bit. seq_cst (an lr.aqrl/sc.rl pair, no dearer than
-	 * acquire): acquire pairs with hgei_hart_init()'s release of free, so slot_pa
-	 * and the reset owners are seen; the total order is offline's (internal.h).
-	 * A remote free's release amoor of the bit is seen the same way.
-	 */
-	bit = hgei_arch_claim_lowest(&h->free);
-	if (!bit)
-		return alloc_empty(h, out);
-
-	/*
-	 * Publish the owner. The claimed bit is ours alone, so only offline can have
-	 * written owners[g] since it was freed: its REVOKED makes this CAS fail and the
-	 * line stays with the offline hart. seq_cst for the order with offline's
-	 * exchange; the release half publishes the caller's owner object to dispatch.
-	 */
-	g = hgei_bit_index(bit);
-	if (!hgei_arch_cas_owner(&h->owners[g], &none, owner))
-		return alloc_fail(h, out, -HGEI_ENODEV);
-
-	out->line = (unsigned)g;
-	out->hstatus_vgein = g << HGEI_HSTATUS_VGEIN_SHIFT;
-	out->file_pa = h->slot_pa + g * HGEI_GUEST_FILE_SIZE;
-	hgei_call_end(&h->ctr_allocs);
+	if (hgei_line_bad(line))
+		goto fail;
+	cur = hgei_owner_local(h, line);
+	/* A named owner must hold the line ((void *)1 never does); NULL takes any. */
+	if (owner ? cur != owner : !hgei_is_owner(cur))
+		goto fail;
+	bit = hgei_line_bit(line);
+	hgei_arch_hgeie_clear(bit);
+	hgei_arch_store_ptr(&h->owners[line], NULL);
+	h->free |= bit;
+	hgei_count(&h->ctr_frees, 1);
 	return 0;
+fail:
+	hgei_count(&h->ctr_free_failures, 1);
+	return -HGEI_EINVAL;
 }
 
 int hgei_free(struct hgei_hart *h, unsigned line, void *owner)
 {
-	uint64_t bit;
-	void *cur = owner;
+	unsigned long flags;
+	int err;
 
-	hgei_call_begin(h);
-	if (hgei_line_bad(line))
-		goto fail;
-	if (!cur)
-		cur = atomic_load_explicit(&h->owners[line], memory_order_relaxed);
-
-	/*
-	 * Only the winner of this CAS frees the line, so a double free or a free racing
-	 * a revoke changes nothing. seq_cst for the order with offline (internal.h);
-	 * the acquire half also orders the owner's uses of the line before the release.
-	 */
-	if (!hgei_is_owner(cur) ||
-	    !hgei_arch_cas_owner(&h->owners[line], &cur, NULL))
-		goto fail;
-
-	/*
-	 * want before free: the next allocator must not inherit a wake request. Relaxed,
-	 * because the release amoor below orders it before the bit an allocator claims.
-	 * A stale hgeie bit on the owning hart is harmless: dispatch masks a pending
-	 * line that is not in want and counts it spurious.
-	 */
-	bit = hgei_line_bit(line);
-	atomic_fetch_and_explicit(&h->want, ~bit, memory_order_relaxed);
-	hgei_arch_or_release(&h->free, bit);
-	hgei_call_end(&h->ctr_frees);
-	return 0;
-fail:
-	hgei_call_end(&h->ctr_free_failures);
-	return -HGEI_EINVAL;
+	if (hgei_wrong_hart(h))
+		return -HGEI_EPERM;
+	flags = hgei_arch_irq_save();
+	err = free_masked(h, line, owner);
+	hgei_arch_irq_restore(flags);
+	return err;
 }
 
 void *hgei_owner(const struct hgei_hart *h, unsigned line)
 {
-	void *o;
-
 	if (hgei_line_bad(line))
 		return NULL;
-	/* Acquire: pairs with the allocator's CAS so the owner object is seen whole. */
-	o = atomic_load_explicit((void *_Atomic *)&h->owners[line], memory_order_acquire);
-	return hgei_is_owner(o) ? o : NULL;
+	/* Relaxed: a snapshot for comparison, publishes nothing (hgei.h). */
+	return atomic_load_explicit((void *_Atomic *)&h->owners[line], memory_order_relaxed);
 }

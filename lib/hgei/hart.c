@@ -29,80 +29,61 @@ static unsigned probe_geilen(uint32_t hartid)
 int hgei_hart_init(struct hgei_hart *h, uint32_t hartid, unsigned dt_limit,
 		   uint64_t slot_pa, const struct hgei_ops *ops)
 {
-	unsigned geilen, n, g;
+	unsigned geilen, n;
+	unsigned long flags;
 	uint64_t mask;
 
 	if (!h || !ops || !ops->wake)
 		return -HGEI_EINVAL;
-	if (atomic_load_explicit(&h->online, memory_order_relaxed))
+	if (hgei_wrong_hartid(hartid))
+		return -HGEI_EPERM;
+	if (h->online)
 		return -HGEI_EBUSY;
 
+	flags = hgei_arch_irq_save();
 	geilen = probe_geilen(hartid);
 	n = geilen < dt_limit ? geilen : dt_limit;
 	mask = n ? (~0ULL >> (64 - n)) << 1 : 0;
 
 	/*
-	 * Nothing of this hart is reachable yet: free is 0 (zeroed or emptied by
-	 * offline, which waited out every racing call), so these plain and relaxed
-	 * stores are published by the release store of free below.
+	 * Closed (zeroed, or offline's doing): no other hart writes these. Every owner
+	 * is NULL already: zeroed, freed, or revoked by offline.
 	 */
-	for (g = 0; g <= HGEI_MAX_LINES; g++)
-		atomic_store_explicit(&h->owners[g], NULL, memory_order_relaxed);
-	atomic_store_explicit(&h->want, 0, memory_order_relaxed);
 	atomic_store_explicit(&h->hartid, hartid, memory_order_relaxed);
-	atomic_store_explicit(&h->lines_mask, mask, memory_order_relaxed);
+	h->free = mask;
+	h->lines_mask = mask;
 	h->slot_pa = slot_pa;
 	h->ops = ops;
 	h->geilen = geilen;
 	h->dt_limit = dt_limit > 255 ? 255 : dt_limit;
 	h->nr_lines = n;
+	h->online = 1;
 	hgei_arch_hgeie_write(0);
-
-	/* Release: an allocator that claims a bit (acquire) sees all of the above. */
-	atomic_store_explicit(&h->free, mask, memory_order_release);
-	atomic_store_explicit(&h->online, 1, memory_order_release);
-	atomic_fetch_add_explicit(&harts_with_lines[n], 1, memory_order_relaxed);
-
 	/* SGEI always on: a hart with no line still traps if hgeip rises. */
 	hgei_arch_hie_set(HGEI_CSR_HIE_SGEIE);
+
+	/* Release: a poster that sees the list open (acquire) sees the hartid. */
+	atomic_store_explicit(&h->reqs, HGEI_REQS_OPEN, memory_order_release);
+	hgei_arch_irq_restore(flags);
+	atomic_fetch_add_explicit(&harts_with_lines[n], 1, memory_order_relaxed);
 	hgei_port_log("hgei: hart %u: GEILEN %u, devicetree %u, %u lines",
 		      hartid, geilen, dt_limit, n);
 	return n;
 }
 
-/* Waits until every hgei_alloc()/hgei_free() call begun on @h has ended (internal.h). */
-static void wait_calls(struct hgei_hart *h)
-{
-	uint64_t ended;
-
-	do {
-		ended = atomic_load_explicit(&h->ctr_allocs, memory_order_acquire) +
-			atomic_load_explicit(&h->ctr_alloc_failures, memory_order_acquire) +
-			atomic_load_explicit(&h->ctr_frees, memory_order_acquire) +
-			atomic_load_explicit(&h->ctr_free_failures, memory_order_acquire);
-	} while (atomic_load_explicit(&h->calls, memory_order_seq_cst) != ended);
-}
-
-static unsigned revoke_lines(struct hgei_hart *h, uint64_t taken)
+/* Takes every owned line back and tells its owner (G4: once each). */
+static unsigned revoke_lines(struct hgei_hart *h)
 {
 	uint32_t hartid = atomic_load_explicit(&h->hartid, memory_order_relaxed);
+	uint64_t owned = h->lines_mask & ~h->free;
 	unsigned revoked = 0;
 	unsigned long g;
-	uint64_t bit;
 	void *owner;
 
-	for (; taken; taken ^= bit) {
-		bit = taken & -taken;
-		g = hgei_bit_index(bit);
-		/*
-		 * seq_cst, against an allocator between its two CASes: either its
-		 * CAS(NULL -> owner) came first and we revoke that owner, or it sees
-		 * REVOKED and fails. A free that won its CAS leaves NULL: not revoked.
-		 */
-		owner = atomic_exchange_explicit(&h->owners[g], HGEI_REVOKED,
-						 memory_order_seq_cst);
-		if (!hgei_is_owner(owner))
-			continue;
+	for (; owned; owned &= owned - 1) {
+		g = hgei_ctz(owned);
+		owner = hgei_owner_local(h, (unsigned)g);
+		hgei_arch_store_ptr(&h->owners[g], NULL);
 		if (h->ops->revoke)
 			h->ops->revoke(owner, hartid, (unsigned)g);
 		revoked++;
@@ -112,31 +93,40 @@ static unsigned revoke_lines(struct hgei_hart *h, uint64_t taken)
 
 int hgei_hart_offline(struct hgei_hart *h)
 {
-	uint64_t mask = atomic_load_explicit(&h->lines_mask, memory_order_relaxed);
+	struct hgei_req *list;
+	unsigned long flags;
 	unsigned revoked;
 
-	if (!atomic_load_explicit(&h->online, memory_order_relaxed))
+	/* Closed (zeroed or offline): nothing to do, whichever hart asks. */
+	if (!atomic_load_explicit(&h->reqs, memory_order_relaxed))
 		return -HGEI_ENODEV;
-	atomic_store_explicit(&h->online, 0, memory_order_relaxed);
-	hgei_arch_hgeie_write(0);
-
-	/* seq_cst: see internal.h. From here on no allocator claims a line that was free. */
-	revoked = revoke_lines(h, mask & ~atomic_exchange_explicit(&h->free, 0,
-								   memory_order_seq_cst));
-
+	if (hgei_wrong_hart(h))
+		return -HGEI_EPERM;
+	flags = hgei_arch_irq_save();
+	if (!h->online) {
+		hgei_arch_irq_restore(flags);
+		return -HGEI_ENODEV;
+	}
 	/*
-	 * A free that won its CAS before the revoke sets its free bit after our
-	 * exchange. Wait for those, drop their bits, then wait for allocators that
-	 * claimed such a bit (their owner CAS meets REVOKED). After that nothing
-	 * begun before can touch the hart, and nothing begun later finds a line.
+	 * Revoke first, then close: a poster that finds the list closed then knows
+	 * every revoke has run (G1 also for a remote free that fails with -ENODEV).
+	 * Nothing waits on another hart (G4).
 	 */
-	wait_calls(h);
-	atomic_exchange_explicit(&h->free, 0, memory_order_seq_cst);
-	wait_calls(h);
-
-	atomic_store_explicit(&h->want, 0, memory_order_relaxed);
-	atomic_store_explicit(&h->lines_mask, 0, memory_order_relaxed);
-	hgei_local_add(&h->ctr_revokes, revoked);
+	h->online = 0;
+	hgei_arch_hgeie_write(0);
+	revoked = revoke_lines(h);
+	h->free = 0;
+	h->lines_mask = 0;
+	/*
+	 * Acquire: pairs with the posters' release. Release: a poster that finds the
+	 * list closed (its acquire) sees every revoke above. What was posted before the
+	 * close is served now, against the emptied hart: it fails, and its caller returns.
+	 */
+	list = atomic_exchange_explicit(&h->reqs, NULL, memory_order_acq_rel);
+	HGEI_STALL(HGEI_STALL_OFFLINE_CLOSED, h);
+	hgei_serve(h, list);
+	hgei_count(&h->ctr_revokes, revoked);
+	hgei_arch_irq_restore(flags);
 	atomic_fetch_sub_explicit(&harts_with_lines[h->nr_lines], 1, memory_order_relaxed);
 	hgei_port_log("hgei: hart %u: offline, %u lines revoked",
 		      atomic_load_explicit(&h->hartid, memory_order_relaxed), revoked);
@@ -178,4 +168,5 @@ void hgei_hart_counters(const struct hgei_hart *h, struct hgei_counters *c)
 	c->dispatches = atomic_load_explicit(&m->ctr_dispatches, memory_order_relaxed);
 	c->spurious = atomic_load_explicit(&m->ctr_spurious, memory_order_relaxed);
 	c->revokes = atomic_load_explicit(&m->ctr_revokes, memory_order_relaxed);
+	c->requests = atomic_load_explicit(&m->ctr_requests, memory_order_relaxed);
 }

@@ -9,13 +9,10 @@
 #include "hgei.h"
 #include "hgei_port.h"
 
-/* owners[g] of a line taken away by hgei_hart_offline(): not NULL, so a racing
- * allocator's CAS(NULL -> owner) fails, and not an owner, so nobody can free it. */
-#define HGEI_REVOKED		((void *)(uintptr_t)1)
-
+/* (void *)1 is reserved (hgei.h): owners are pointers above it. */
 static inline bool hgei_is_owner(const void *p)
 {
-	return (uintptr_t)p > (uintptr_t)HGEI_REVOKED;
+	return (uintptr_t)p > 1;
 }
 
 static inline uint64_t hgei_line_bit(unsigned long line)
@@ -23,10 +20,10 @@ static inline uint64_t hgei_line_bit(unsigned long line)
 	return 1ULL << line;
 }
 
-/* Line 0 and anything above HGEI_MAX_LINES in one unsigned compare. */
+/* Past owners[]. Line 0 needs no test of its own: owners[0] is never an owner. */
 static inline bool hgei_line_bad(unsigned line)
 {
-	return line - 1 >= HGEI_MAX_LINES;
+	return line > HGEI_MAX_LINES;
 }
 
 /*
@@ -56,34 +53,29 @@ static inline unsigned long hgei_ctz(uint64_t x)
 #endif
 }
 
-/*
- * Claims the lowest set bit of *@free with one seq_cst read-modify-write: returns it,
- * or 0 when *@free is 0. The port may provide its own (arch_riscv.h does, for GCC 12's
- * sake); this is the portable one.
- */
-#ifndef HGEI_ARCH_CLAIM_LOWEST
-static inline uint64_t hgei_arch_claim_lowest(_Atomic uint64_t *free)
-{
-	uint64_t old = atomic_load_explicit(free, memory_order_relaxed), bit;
+/* A request list's end: the list is open (online) and takes requests. */
+#define HGEI_REQS_OPEN		((struct hgei_req *)(uintptr_t)1)
 
-	do {
-		if (!old)
-			return 0;
-		bit = old & -old;
-	} while (!atomic_compare_exchange_weak_explicit(free, &old, old ^ bit,
-							memory_order_seq_cst,
-							memory_order_relaxed));
-	return bit;
-}
-#endif
+enum hgei_req_op { HGEI_REQ_ALLOC, HGEI_REQ_FREE, HGEI_REQ_ARM, HGEI_REQ_DISARM };
+#define HGEI_REQ_PENDING	1	/* result until served; results are 0 or < 0 */
+
+/* A remote call, on the caller's stack until the owning hart has written result. */
+struct hgei_req {
+	struct hgei_req *next;
+	void *owner;
+	struct hgei_line *out;		/* HGEI_REQ_ALLOC */
+	unsigned line;
+	enum hgei_req_op op;
+	_Atomic int result;
+};
 
 /*
- * Replaces owners[g] if it is still *@expected: seq_cst on success, relaxed on
- * failure. The port may provide its own (arch_riscv.h does: GCC 12 drops the release
- * half of this call on RISC-V); this is the portable one.
+ * Replaces *@p if it is still *@expected, seq_cst on success, relaxed on failure;
+ * on failure *@expected is the value found. The port may give its own
+ * (hgei_arch_riscv.h does: GCC 12 drops the release half of C11's).
  */
-#ifndef HGEI_ARCH_CAS_OWNER
-static inline bool hgei_arch_cas_owner(void *_Atomic *p, void **expected, void *desired)
+#ifndef HGEI_ARCH_CAS_PTR
+static inline bool hgei_arch_cas_ptr(void *_Atomic *p, void **expected, void *desired)
 {
 	return atomic_compare_exchange_strong_explicit(p, expected, desired,
 						       memory_order_seq_cst,
@@ -91,52 +83,80 @@ static inline bool hgei_arch_cas_owner(void *_Atomic *p, void **expected, void *
 }
 #endif
 
-/* seq_cst and release RMWs whose old value is unused; the port may give its own. */
-#ifndef HGEI_ARCH_AMO
-static inline void hgei_arch_add_seqcst(_Atomic uint64_t *p, uint64_t n)
+/*
+ * A word that only its hart writes and other harts read whole: a plain store. C11's
+ * relaxed store is the portable spelling; GCC 12 makes it an amoswap on RISC-V, so
+ * the port gives a plain sd there (hgei_arch_riscv.h).
+ */
+#ifndef HGEI_ARCH_STORE
+static inline void hgei_arch_store(_Atomic uint64_t *p, uint64_t v)
 {
-	atomic_fetch_add_explicit(p, n, memory_order_seq_cst);
+	atomic_store_explicit(p, v, memory_order_relaxed);
 }
 
-static inline void hgei_arch_add_release(_Atomic uint64_t *p, uint64_t n)
+static inline void hgei_arch_store_ptr(void *_Atomic *p, void *v)
 {
-	atomic_fetch_add_explicit(p, n, memory_order_release);
+	atomic_store_explicit(p, v, memory_order_relaxed);
 }
 
-static inline void hgei_arch_or_release(_Atomic uint64_t *p, uint64_t v)
+static inline void hgei_arch_store_release_int(_Atomic int *p, int v)
 {
-	atomic_fetch_or_explicit(p, v, memory_order_release);
+	atomic_store_explicit(p, v, memory_order_release);
 }
 #endif
 
-/*
- * A counter only the owning hart updates: a plain load and store (no AMO); atomic
- * only so that hgei_hart_counters() on another hart reads whole values.
- */
-static inline void hgei_local_add(_Atomic uint64_t *c, uint64_t n)
+/* A counter of the hart's own, read by others through hgei_hart_counters(). Only
+ * with the hart's interrupts masked, so nothing on the hart interleaves with it. */
+static inline void hgei_count(_Atomic uint64_t *c, uint64_t n)
 {
-	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
-			      memory_order_relaxed);
+	hgei_arch_store(c, atomic_load_explicit(c, memory_order_relaxed) + n);
+}
+
+/* The owner of @line, read on its own hart (where nothing can change it meanwhile). */
+static inline void *hgei_owner_local(struct hgei_hart *h, unsigned line)
+{
+	return atomic_load_explicit(&h->owners[line], memory_order_relaxed);
 }
 
 /*
- * Every hgei_alloc()/hgei_free() call is counted as begun here and as ended by one of
- * ctr_allocs/ctr_alloc_failures/ctr_frees/ctr_free_failures (release), so that
- * hgei_hart_offline() can wait until no call is in progress. seq_cst: with offline's
- * seq_cst exchanges of free/owners and its seq_cst load of calls, either offline sees
- * this call begun (and waits for it) or the call's seq_cst RMWs on free/owners come
- * after offline's in the single total order (and see the hart emptied).
+ * Host builds check that a local call runs on its hart (the harness knows every
+ * thread's hart); on a real hart it would cost a port call per operation.
  */
-static inline void hgei_call_begin(struct hgei_hart *h)
+#ifdef HGEI_HOST
+bool hgei_wrong_hart(const struct hgei_hart *h);
+bool hgei_wrong_hartid(uint32_t hartid);
+#else
+static inline bool hgei_wrong_hart(const struct hgei_hart *h)
 {
-	hgei_arch_add_seqcst(&h->calls, 1);
+	(void)h;
+	return false;
 }
 
-/* Release: the call's writes to free/owners/want happen before offline's acquire
- * read of this counter. Also a statistic; no other data is published through it. */
-static inline void hgei_call_end(_Atomic uint64_t *ctr)
+static inline bool hgei_wrong_hartid(uint32_t hartid)
 {
-	hgei_arch_add_release(ctr, 1);
+	(void)hartid;
+	return false;
 }
+#endif
+
+/* Serves the requests of @list (newest first, as pushed). */
+void hgei_serve(struct hgei_hart *h, struct hgei_req *list);
+
+/* Test-only stall points (tests/host/test_interleave.c); nothing in other builds. */
+#ifdef HGEI_TEST_HOOKS
+enum hgei_stall {
+	HGEI_STALL_REMOTE_BUILT,	/* a remote call has built its request, not posted it */
+	HGEI_STALL_REMOTE_POSTED,	/* posted and kicked, not yet waiting */
+	HGEI_STALL_SERVE_TAKEN,		/* the server has taken the list, served nothing */
+	HGEI_STALL_SGEI_MASKED,		/* the SGEI handler has masked, woken nobody */
+	HGEI_STALL_OFFLINE_CLOSED,	/* offline has closed the list, revoked nothing */
+	HGEI_STALL_MOVE_ENTERED,	/* hgei_move(): the new line is set up, not redirected */
+	HGEI_STALL_ALLOC_BEGIN,		/* a local alloc has begun, nothing masked yet */
+};
+void hgei_test_stall(enum hgei_stall at, struct hgei_hart *h);
+#define HGEI_STALL(at, h)	hgei_test_stall(at, h)
+#else
+#define HGEI_STALL(at, h)	do { } while (0)
+#endif
 
 #endif

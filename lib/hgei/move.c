@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * vCPU migration: the order of hgei_move() (hgei.h). Every step that touches a CSR
- * or a guest file runs on the hart it belongs to, through the caller's run_on; the
- * line bookkeeping itself is the ordinary lock-free alloc/free.
+ * vCPU migration: the order of hgei_move() (hgei.h). Every step runs on the hart it
+ * belongs to, through the caller's run_on, so its line operations are the local
+ * ones. A step of several operations masks the hart's interrupts itself (run_on
+ * promises it, but the step's atomicity should not rest on a hook), so the hart's
+ * request server and SGEI handler never split it.
  */
 #include "internal.h"
 
@@ -12,6 +14,7 @@ struct move_step {
 	void *owner;
 	const struct hgei_move_ops *ops;
 	void *state;
+	struct hgei_line *out;
 	bool arm;
 	int err;
 };
@@ -31,36 +34,64 @@ static void leave(void *arg)
 		s->ops->file_save(s->line, s->state);
 }
 
+/* On the old hart, after a failure: the line watched again as it was. */
 static void rearm(void *arg)
 {
 	struct move_step *s = arg;
 
-	s->err = hgei_arm(s->h, s->line, s->owner);
+	if (s->arm)
+		s->err = hgei_arm(s->h, s->line, s->owner);
 }
 
-/* On the new hart: the file as the owner left it, watched if the owner is blocked. */
+/* On the new hart: a line, the file as the owner left it, watched if it blocks. */
 static void enter(void *arg)
 {
 	struct move_step *s = arg;
+	unsigned long flags = hgei_arch_irq_save();
 
-	s->ops->file_load(s->line, s->state);
-	s->err = s->arm ? hgei_arm(s->h, s->line, s->owner) : 0;
+	s->err = hgei_alloc(s->h, s->owner, s->out);
+	if (!s->err) {
+		s->ops->file_load(s->out->line, s->state);
+		if (s->arm)
+			s->err = hgei_arm(s->h, s->out->line, s->owner);
+	}
+	hgei_arch_irq_restore(flags);
 }
 
-static void drain(void *arg)
+/* On the new hart, when the move is called off after enter(). */
+static void unwind(void *arg)
 {
 	struct move_step *s = arg;
 
+	hgei_free(s->h, s->out->line, s->owner);
+}
+
+/* On the old hart: what reached the old file goes with the owner; the line goes. */
+static void drain(void *arg)
+{
+	struct move_step *s = arg;
+	unsigned long flags = hgei_arch_irq_save();
+
 	s->ops->file_drain(s->line, s->state);
+	s->err = hgei_free(s->h, s->line, s->owner);
+	hgei_arch_irq_restore(flags);
+}
+
+static int move_fail(struct move_step *old, struct hgei_line *out, int err)
+{
+	old->ops->run_on(hart_of(old->h), rearm, old);
+	out->line = 0;
+	out->hstatus_vgein = 0;
+	out->file_pa = 0;
+	return err;
 }
 
 int hgei_move(struct hgei_hart *from, unsigned line, struct hgei_hart *to, void *owner,
 	      bool armed, const struct hgei_move_ops *ops, void *state, struct hgei_line *out)
 {
-	struct move_step old = { from, line, owner, ops, state, armed, 0 };
-	struct move_step new = { to, 0, owner, ops, state, armed, 0 };
-	struct hgei_line l;
-	int err;
+	struct hgei_line l = { 0 };
+	struct move_step old = { from, line, owner, ops, state, NULL, armed, 0 };
+	struct move_step new = { to, 0, owner, ops, state, &l, armed, 0 };
 
 	out->line = 0;
 	out->hstatus_vgein = 0;
@@ -71,20 +102,24 @@ int hgei_move(struct hgei_hart *from, unsigned line, struct hgei_hart *to, void 
 	ops->run_on(hart_of(from), leave, &old);
 	if (old.err)
 		return old.err;
-	/* The owner holds both lines from here to the free: wake() may run for either. */
-	err = hgei_alloc(to, owner, &l);
-	if (err) {
-		if (armed)
-			ops->run_on(hart_of(from), rearm, &old);
-		return err;
-	}
-	new.line = l.line;
+	/* The owner holds both lines from here to the drain: wake() may run for either. */
 	ops->run_on(hart_of(to), enter, &new);
+	if (new.err) {
+		if (l.line)
+			ops->run_on(hart_of(to), unwind, &new);
+		return move_fail(&old, out, new.err);
+	}
+	HGEI_STALL(HGEI_STALL_MOVE_ENTERED, to);
+	/*
+	 * @to going offline since enter() revoked the new line: nothing was redirected
+	 * yet, so the old line is still the owner's whole truth (G5). Later, it is an
+	 * ordinary revoke of the owner's line.
+	 */
+	if (hgei_owner(to, l.line) != owner)
+		return move_fail(&old, out, -HGEI_ENODEV);
 	ops->redirect(owner, l.file_pa);
 	ops->run_on(hart_of(from), drain, &old);
 	ops->file_forward(l.file_pa, state);
-	/* Cannot fail but for a revoke by an offline @from, which took the line anyway. */
-	(void)hgei_free(from, line, owner);
 	*out = l;
-	return new.err;
+	return 0;
 }

@@ -12,8 +12,10 @@ static unsigned long count_bits(uint64_t x)
 }
 
 /*
- * Kept short up to the first wake(), which is what an SGEI's latency is: only h,
- * pending, fired and woken live across the calls, and the counters are done after.
+ * In the trap, so nothing else of this hart runs until it returns: no free or
+ * request can come between reading an owner and waking it (G1). Kept short up to
+ * the first wake(), which is what an SGEI's latency is: only h, fired and woken
+ * live across the calls, and the counters are done after.
  */
 unsigned hgei_handle_sgei(struct hgei_hart *h)
 {
@@ -21,31 +23,25 @@ unsigned hgei_handle_sgei(struct hgei_hart *h)
 	unsigned long g, woken = 0;
 	void *owner;
 
+	if (hgei_wrong_hart(h))
+		return 0;
 	/*
-	 * hgeip stays high until the guest claims, so every pending line is masked. No
-	 * settle here: the one at the end comes after this write too (hgei_arch_riscv.h).
+	 * hgeip stays high until the guest claims, so every pending line is masked:
+	 * that is the one-shot disarm (G3: one wake per arm). No settle here: the one
+	 * at the end comes after this write too (hgei_arch_riscv.h).
 	 */
 	pending = hgei_arch_hgeip_read() & hgei_arch_hgeie_read();
 	hgei_arch_hgeie_clear_unsettled(pending);
+	HGEI_STALL(HGEI_STALL_SGEI_MASKED, h);
 
-	/*
-	 * One AMO disarms every pending line and tells which were wanted; a racing
-	 * remote arm/disarm/free lands wholly before or after it. Acquire: pairs with
-	 * hgei_arm()'s release, so what the owner wrote before arming reaches wake().
-	 */
-	fired = atomic_fetch_and_explicit(&h->want, ~pending, memory_order_acquire) &
-		pending;
-
-	for (; fired; fired &= fired - 1) {
+	for (fired = pending; fired; fired &= fired - 1) {
 		g = hgei_ctz(fired);
-		/* Relaxed: the owner stored it before arming, so the acquire above
-		 * already orders it. A line freed since its arm reads NULL (or, if
-		 * re-allocated meanwhile, its new owner gets one spurious wake). */
-		owner = atomic_load_explicit(&h->owners[g], memory_order_relaxed);
+		/* Free disarms before it clears the owner: an armed line has one. */
+		owner = hgei_owner_local(h, (unsigned)g);
 		if (hgei_is_owner(owner)) {
 			h->ops->wake(owner, atomic_load_explicit(&h->hartid,
 								 memory_order_relaxed),
-				    (unsigned)g);
+				     (unsigned)g);
 			woken++;
 		}
 	}
@@ -53,9 +49,9 @@ unsigned hgei_handle_sgei(struct hgei_hart *h)
 	/* The owners may have claimed in wake(); on QEMU that can race an MSI into
 	 * another armed line the same way an hgeie write can (hgei_arch_riscv.h). */
 	hgei_arch_sgeip_settle();
-	hgei_local_add(&h->ctr_sgei_traps, 1);
-	hgei_local_add(&h->ctr_dispatches, woken);
-	/* Pending but not woken: nobody wanted it, or its owner had freed it. */
-	hgei_local_add(&h->ctr_spurious, count_bits(pending) - woken);
+	hgei_count(&h->ctr_sgei_traps, 1);
+	hgei_count(&h->ctr_dispatches, woken);
+	/* Pending and enabled but ownerless: only a port that writes hgeie itself. */
+	hgei_count(&h->ctr_spurious, count_bits(pending) - woken);
 	return (unsigned)woken;
 }

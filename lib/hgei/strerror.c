@@ -5,6 +5,7 @@ const char *hgei_strerror(int err)
 {
 	switch (err < 0 ? -err : err) {
 	case HGEI_OK:		return "OK";
+	case HGEI_EPERM:	return "EPERM";
 	case HGEI_ENOENT:	return "ENOENT";
 	case HGEI_EBUSY:	return "EBUSY";
 	case HGEI_EEXIST:	return "EEXIST";

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The emulated harts behind hgei_port.h on the host (see emu_hart.h). */
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,40 @@ uint64_t hgei_arch_hgeip_read(void)
 void hgei_arch_hie_set(uint64_t bits)
 {
 	atomic_fetch_or_explicit(&cur("hie set")->hie, bits, memory_order_relaxed);
+}
+
+/*
+ * Interrupts: the harness takes traps only where a thread calls the handlers, so
+ * masking only has to be tracked, for the tests that check it.
+ */
+static _Thread_local unsigned long irq_masked;
+
+unsigned long hgei_arch_irq_save(void)
+{
+	unsigned long old = irq_masked;
+
+	irq_masked = 1;
+	return old;
+}
+
+void hgei_arch_irq_restore(unsigned long flags)
+{
+	irq_masked = flags;
+}
+
+bool emu_irqs_masked(void)
+{
+	return irq_masked;
+}
+
+/* A remote call's wait: the waiting hart still takes its own kicks, as a hart with
+ * interrupts enabled would, so two harts calling each other cannot deadlock. */
+void hgei_arch_relax(void)
+{
+	if (self && self->serve && !irq_masked && atomic_load(&self->kicks) &&
+	    emu_hart_take_kicks(self))
+		self->serve(self->serve_arg);
+	sched_yield();
 }
 
 void emu_hart_raise(struct emu_hart *e, uint64_t bits)

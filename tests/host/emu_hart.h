@@ -21,6 +21,9 @@ struct emu_hart {
 	_Atomic uint64_t hie;
 	_Atomic uint32_t kicks;		/* hgei_port_kick() requests not yet taken */
 	_Atomic uint64_t hgeie_writes;	/* CSR writes of any kind to hgeie */
+	/* What the hart's kick handler does, for remote waits (hgei_arch_relax()). */
+	void (*serve)(void *arg);
+	void *serve_arg;
 };
 
 /* Sets up @e with GEILEN @geilen (bits 1..geilen) and registers it under @hartid. */
@@ -41,6 +44,9 @@ bool emu_hart_sgei_pending(struct emu_hart *e);
 /* Takes the pending kicks of @e; returns how many there were. */
 unsigned emu_hart_take_kicks(struct emu_hart *e);
 uint64_t emu_hart_hgeie(struct emu_hart *e);
+
+/* Are the calling thread's interrupts masked (inside a library call)? */
+bool emu_irqs_masked(void);
 
 /* Log: hgei_port_log() lines go to stderr when HGEI_LOG is set in the environment;
  * while capture is on they go to a buffer instead, for assertions. */

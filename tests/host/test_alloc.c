@@ -2,11 +2,16 @@
 /*
  * Single-threaded tests of every API path and error code, on emulated harts with
  * GEILEN 0, 1, 7 and 63 and devicetree limits below and above the probe. Switching
- * emu_hart_bind() plays "running on another hart".
+ * emu_hart_bind() plays "running on another hart". A remote call needs its target
+ * hart to serve it, so remote calls are made from a helper thread bound to the
+ * calling hart while the test thread, bound to the target, decides when it serves.
  */
 #include <limits.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "emu_hart.h"
@@ -14,13 +19,14 @@
 #include "../../lib/hgei/internal.h"
 
 #define SLOT_PA		0x28000000ULL
-#define NR_TOKENS	64
+#define NR_TOKENS	80
 
 struct token {
 	int id;
 	unsigned wakes, revokes;
 	unsigned last_line;
 	uint32_t last_hart;
+	bool unmasked;		/* revoke ran off its hart or with interrupts enabled */
 };
 
 static struct token tokens[NR_TOKENS];
@@ -46,6 +52,9 @@ static void on_revoke(void *owner, uint32_t hartid, unsigned line)
 	t->revokes++;
 	t->last_line = line;
 	t->last_hart = hartid;
+	/* hgei.h: revoke runs on the hart going offline, interrupts masked. */
+	if (!emu_irqs_masked() || !emu_hart_self() || emu_hart_self()->hartid != hartid)
+		t->unmasked = true;
 }
 
 static const struct hgei_ops ops = { .wake = on_wake, .revoke = on_revoke };
@@ -75,20 +84,20 @@ static int up(struct emu_hart *e, struct hgei_hart *h, uint32_t hartid, unsigned
 	return hgei_hart_init(h, hartid, dt_limit, SLOT_PA + hartid * 0x10000ULL, &ops);
 }
 
-/* Everything a misuse must leave alone. */
+/* Everything a misuse must leave alone: the hart's lines and its hgeie (the arm state). */
 struct snap {
 	void *owner[HGEI_MAX_LINES + 1];
-	uint64_t want, free, hgeie;
+	uint64_t free, hgeie;
 };
 
 static void snap_take(struct hgei_hart *h, struct emu_hart *e, struct snap *s)
 {
 	unsigned g;
 
+	memset(s, 0, sizeof(*s));
 	for (g = 0; g <= HGEI_MAX_LINES; g++)
 		s->owner[g] = atomic_load(&h->owners[g]);
-	s->want = atomic_load(&h->want);
-	s->free = atomic_load(&h->free);
+	s->free = h->free;
 	s->hgeie = emu_hart_hgeie(e);
 }
 
@@ -97,6 +106,153 @@ static void snap_take(struct hgei_hart *h, struct emu_hart *e, struct snap *s)
 	snap_take(h, e, &__now);						\
 	CHECK(!memcmp(&__now, before, sizeof(__now)), "%s changed state", what); \
 } while (0)
+
+/* ---- remote calls from a helper thread ---------------------------------------- */
+
+enum rop { R_ALLOC, R_FREE, R_ARM, R_DISARM };
+
+struct rcall {
+	pthread_t thread;
+	struct emu_hart *from;
+	struct hgei_hart *h;
+	enum rop op;
+	unsigned line;
+	void *owner;
+	struct hgei_line out;
+	int ret;
+	_Atomic bool done;
+};
+
+static void *rcall_thread(void *arg)
+{
+	struct rcall *c = arg;
+
+	emu_hart_bind(c->from);
+	switch (c->op) {
+	case R_ALLOC:
+		c->ret = hgei_remote_alloc(c->h, c->owner, &c->out);
+		break;
+	case R_FREE:
+		c->ret = hgei_remote_free(c->h, c->line, c->owner);
+		break;
+	case R_ARM:
+		c->ret = hgei_remote_arm(c->h, c->line, c->owner);
+		break;
+	case R_DISARM:
+		c->ret = hgei_remote_disarm(c->h, c->line, c->owner);
+		break;
+	}
+	atomic_store(&c->done, true);
+	return NULL;
+}
+
+static void rcall_start(struct rcall *c, struct emu_hart *from, struct hgei_hart *h,
+			enum rop op, unsigned line, void *owner)
+{
+	c->from = from;
+	c->h = h;
+	c->op = op;
+	c->line = line;
+	c->owner = owner;
+	c->ret = INT_MIN;
+	memset(&c->out, 0xa5, sizeof(c->out));	/* so a failure must clear it */
+	atomic_store(&c->done, false);
+	if (pthread_create(&c->thread, NULL, rcall_thread, c))
+		abort();
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Up to @ms for the call to return; false: it was still waiting after @ms. */
+static bool rcall_returned(struct rcall *c, unsigned ms)
+{
+	double end = now_ms() + ms;
+
+	while (!atomic_load(&c->done) && now_ms() < end)
+		sched_yield();
+	return atomic_load(&c->done);
+}
+
+/* Ends the helper thread; one that never returns is left behind (a failure anyway). */
+static int rcall_end(struct rcall *c, struct hgei_line *out)
+{
+	if (!rcall_returned(c, 5000)) {
+		CHECK(0, "remote call op %d line %u never returned", c->op, c->line);
+		pthread_detach(c->thread);
+		return INT_MIN;
+	}
+	pthread_join(c->thread, NULL);
+	if (out)
+		*out = c->out;
+	return c->ret;
+}
+
+static bool kicked(struct emu_hart *e, unsigned ms)
+{
+	double end = now_ms() + ms;
+
+	while (!atomic_load(&e->kicks) && now_ms() < end)
+		sched_yield();
+	return atomic_load(&e->kicks) != 0;
+}
+
+/* Waits up to @ms for a second request to be pushed on top of @first. */
+static bool pushed_over(struct hgei_hart *h, struct hgei_req *first, unsigned ms)
+{
+	double end = now_ms() + ms;
+
+	while (atomic_load(&h->reqs) == first && now_ms() < end)
+		sched_yield();
+	return atomic_load(&h->reqs) != first;
+}
+
+/*
+ * A remote call from hart @from to @h, served by the calling thread (bound to @e, the
+ * hart of @h): it must kick @e once and wait, and the hart's state must not move
+ * until hgei_sync() serves it on @e. Returns the call's result.
+ */
+static int served(struct emu_hart *from, struct emu_hart *e, struct hgei_hart *h,
+		  enum rop op, unsigned line, void *owner, struct hgei_line *out)
+{
+	struct hgei_counters c0, c1;
+	struct rcall c;
+	struct snap before;
+
+	hgei_hart_counters(h, &c0);
+	snap_take(h, e, &before);
+	rcall_start(&c, from, h, op, line, owner);
+	CHECK(kicked(e, 5000), "remote op %d never kicked hart %u", op, e->hartid);
+	CHECK(!rcall_returned(&c, 5), "remote op %d returned before it was served", op);
+	CHECK_SNAP(h, e, &before, "a posted, unserved request");
+	CHECK_EQ(emu_hart_take_kicks(e), 1);
+	hgei_sync(h);
+	hgei_hart_counters(h, &c1);
+	CHECK_EQ(c1.requests, c0.requests + 1);
+	return rcall_end(&c, out);
+}
+
+/* A remote call that must fail at once, unserved (an offline hart): no kick, no count. */
+static int at_once(struct emu_hart *from, struct emu_hart *e, struct hgei_hart *h,
+		   enum rop op, unsigned line, void *owner, struct hgei_line *out)
+{
+	struct hgei_counters c0, c1;
+	struct rcall c;
+	int ret;
+
+	hgei_hart_counters(h, &c0);
+	rcall_start(&c, from, h, op, line, owner);
+	ret = rcall_end(&c, out);
+	CHECK_EQ(emu_hart_take_kicks(e), 0);
+	hgei_hart_counters(h, &c1);
+	CHECK(!memcmp(&c0, &c1, sizeof(c0)), "an unserved remote op %d counted", op);
+	return ret;
+}
 
 static void test_bit_index(void)
 {
@@ -128,8 +284,8 @@ static void test_geometry(unsigned geilen, unsigned dt_limit)
 	CHECK(ret == (int)n, "geilen %u dt %u: init %d", geilen, dt_limit, ret);
 	CHECK_EQ(h.geilen, geilen);
 	CHECK_EQ(h.nr_lines, n);
-	CHECK_EQ(atomic_load(&h.free), mask);
-	CHECK_EQ(atomic_load(&h.lines_mask), mask);
+	CHECK_EQ(h.free, mask);
+	CHECK_EQ(h.lines_mask, mask);
 	CHECK(atomic_load(&e.hie) & HGEI_CSR_HIE_SGEIE, "SGEIE off with %u lines", n);
 	CHECK_EQ(emu_hart_hgeie(&e), 0);
 
@@ -151,12 +307,12 @@ static void test_geometry(unsigned geilen, unsigned dt_limit)
 	ret = hgei_alloc(&h, tok(0), &l);
 	CHECK_EQ(ret, n ? -HGEI_ENOSPC : -HGEI_ENODEV);
 	CHECK(!l.line && !l.hstatus_vgein && !l.file_pa, "outputs not cleared");
-	CHECK_EQ(atomic_load(&h.free), 0);
+	CHECK_EQ(h.free, 0);
 
 	/* Free in reverse; the next alloc takes the lowest again. */
 	for (g = n; g >= 1; g--)
 		CHECK_EQ(hgei_free(&h, g, tok(g)), 0);
-	CHECK_EQ(atomic_load(&h.free), mask);
+	CHECK_EQ(h.free, mask);
 	for (g = 0; g <= HGEI_MAX_LINES; g++)
 		CHECK(!hgei_owner(&h, g), "line %u still owned", g);
 	if (n) {
@@ -202,18 +358,31 @@ static void test_probe(void)
 static void test_init_errors(void)
 {
 	static const struct hgei_ops no_wake = { .revoke = on_revoke };
-	struct emu_hart e;
+	struct emu_hart e, zero, other;
 	struct hgei_hart h;
 
-	emu_hart_setup(&e, 5, 7);
-	emu_hart_bind(&e);
+	/*
+	 * A struct never brought online: offline finds it so. Asked on hart 0, the hart
+	 * a zeroed struct names, since the host build's wrong-hart check runs first.
+	 */
+	emu_hart_setup(&zero, 0, 7);
+	emu_hart_bind(&zero);
 	memset(&h, 0, sizeof(h));
+	CHECK_EQ(hgei_hart_offline(&h), -HGEI_ENODEV);
+
+	emu_hart_setup(&e, 5, 7);
+	emu_hart_setup(&other, 6, 7);
+	emu_hart_bind(&e);
 	CHECK_EQ(hgei_hart_init(NULL, 5, 7, SLOT_PA, &ops), -HGEI_EINVAL);
 	CHECK_EQ(hgei_hart_init(&h, 5, 7, SLOT_PA, NULL), -HGEI_EINVAL);
 	CHECK_EQ(hgei_hart_init(&h, 5, 7, SLOT_PA, &no_wake), -HGEI_EINVAL);
-	CHECK_EQ(hgei_hart_offline(&h), -HGEI_ENODEV);
 	CHECK_EQ(hgei_hart_init(&h, 5, 7, SLOT_PA, &ops), 7);
 	CHECK_EQ(hgei_hart_init(&h, 5, 7, SLOT_PA, &ops), -HGEI_EBUSY);
+	/* Only the hart itself takes itself offline. */
+	emu_hart_bind(&other);
+	CHECK_EQ(hgei_hart_offline(&h), -HGEI_EPERM);
+	emu_hart_bind(&e);
+	CHECK(h.online, "offline from another hart took it down");
 	CHECK_EQ(hgei_hart_offline(&h), 0);
 	CHECK_EQ(hgei_hart_offline(&h), -HGEI_ENODEV);
 }
@@ -273,7 +442,6 @@ static void test_misuse(void)
 	CHECK_EQ(hgei_arm(&h, 4, tok(4)), 0);
 	CHECK_EQ(hgei_free(&h, 3, tok(3)), 0);	/* 3 is free, 1/2/4 owned, 2/4 armed */
 	snap_take(&h, &e, &s);
-	CHECK_EQ(s.want, 0x14);
 	CHECK_EQ(s.hgeie, 0x14);
 	CHECK_EQ(s.free, 0xe8);
 
@@ -305,30 +473,45 @@ static void test_misuse(void)
 	CHECK_EQ(hgei_disarm(&h, 3, tok(3)), -HGEI_EINVAL);
 	CHECK_EQ(hgei_disarm(&h, 0, NULL), -HGEI_EINVAL);
 	CHECK_SNAP(&h, &e, &s, "arm/disarm of a line one does not own");
+
+	/* Local calls from another hart are refused before they look at anything, even
+	 * ones that would succeed on the hart itself; nobody is kicked. */
 	emu_hart_bind(&other);
-	CHECK_EQ(hgei_arm(&h, 1, tok(2)), -HGEI_EINVAL);
-	CHECK_EQ(emu_hart_take_kicks(&e), 0);
+	CHECK_EQ(hgei_arm(&h, 1, tok(1)), -HGEI_EPERM);
+	CHECK_EQ(hgei_disarm(&h, 2, tok(2)), -HGEI_EPERM);
+	CHECK_EQ(hgei_free(&h, 1, tok(1)), -HGEI_EPERM);
+	CHECK_EQ(hgei_hart_offline(&h), -HGEI_EPERM);
 	emu_hart_bind(&e);
-	CHECK_SNAP(&h, &e, &s, "remote arm of a line one does not own");
+	CHECK_EQ(emu_hart_take_kicks(&e), 0);
+	CHECK_EQ(emu_hart_take_kicks(&other), 0);
+	CHECK_SNAP(&h, &e, &s, "local calls from another hart");
+	CHECK(h.online, "offline from another hart took the hart down");
+
+	/* Remote calls are checked where they are served, by the local rules. */
+	CHECK_EQ(served(&other, &e, &h, R_ARM, 1, tok(2), NULL), -HGEI_EINVAL);
+	CHECK_EQ(served(&other, &e, &h, R_DISARM, 3, tok(3), NULL), -HGEI_EINVAL);
+	CHECK_EQ(served(&other, &e, &h, R_FREE, 2, tok(1), NULL), -HGEI_EINVAL);
+	CHECK_SNAP(&h, &e, &s, "remote calls on lines one does not own");
 
 	CHECK(!hgei_owner(&h, 0) && !hgei_owner(&h, 3) && !hgei_owner(&h, 64) &&
 	      !hgei_owner(&h, 7) && !hgei_owner(&h, UINT_MAX), "owner of a bad line");
 	CHECK(hgei_owner(&h, 4) == tok(4), "owner of 4");
 
-	/* An SGEI for a line with no owner: a stale hgeie bit left by a remote free. */
-	emu_hart_bind(&other);
-	CHECK_EQ(hgei_free(&h, 4, tok(4)), 0);
-	emu_hart_bind(&e);
-	CHECK_EQ(emu_hart_hgeie(&e), 0x14);
-	CHECK_EQ(atomic_load(&h.want), 0x04);
+	/* A remote free disarms: an MSI for the freed line does not trap any more. */
+	CHECK_EQ(served(&other, &e, &h, R_FREE, 4, tok(4), NULL), 0);
+	CHECK_EQ(emu_hart_hgeie(&e), 0x04);	/* line 4 disarmed, line 2 still armed */
+	CHECK(!hgei_owner(&h, 4), "line 4 still owned");
 	emu_hart_raise(&e, 1ULL << 4);
+	CHECK(!emu_hart_sgei_pending(&e), "SGEI for a freed line");
+	/* Only a port that writes hgeie behind the library's back can make an SGEI for
+	 * a line with no owner: nobody is woken, the line is masked, counted spurious. */
+	atomic_fetch_or(&e.hgeie, 1ULL << 4);
 	CHECK(emu_hart_sgei_pending(&e), "no SGEI");
 	CHECK_EQ(hgei_handle_sgei(&h), 0);
 	CHECK_EQ(tok(4)->wakes, 0);
 	CHECK_EQ(emu_hart_hgeie(&e), 0x04);	/* line 4 masked, line 2 still armed */
-	CHECK_EQ(atomic_load(&h.want), 0x04);
 	CHECK(hgei_owner(&h, 1) == tok(1) && hgei_owner(&h, 2) == tok(2), "owners");
-	CHECK_EQ(atomic_load(&h.free), 0xf8);
+	CHECK_EQ(h.free, 0xf8);
 	/* A pending line that is not enabled does not count at all. */
 	emu_hart_raise(&e, 1ULL << 5);
 	CHECK_EQ(hgei_handle_sgei(&h), 0);
@@ -336,11 +519,14 @@ static void test_misuse(void)
 	CHECK_EQ(c.spurious, 1);
 	CHECK_EQ(c.sgei_traps, 2);
 	CHECK_EQ(c.dispatches, 0);
-	CHECK_EQ(c.free_failures, 8);
+	CHECK_EQ(c.allocs, 4);
+	CHECK_EQ(c.frees, 2);
+	CHECK_EQ(c.free_failures, 9);		/* 8 local, 1 remote; not the EPERM one */
 	CHECK_EQ(c.alloc_failures, 1);
+	CHECK_EQ(c.requests, 4);
 	emu_hart_lower(&e, ~0ULL);
 
-	/* Offline with lines armed: each owner revoked once, hgeie and want cleared. */
+	/* Offline with lines armed: each owner revoked once, on the hart, masked. */
 	CHECK_EQ(hgei_arm(&h, 1, tok(1)), 0);
 	CHECK_EQ(emu_hart_hgeie(&e), 0x06);
 	CHECK_EQ(hgei_hart_offline(&h), 2);
@@ -348,15 +534,16 @@ static void test_misuse(void)
 	      tok(1)->revokes, tok(2)->revokes);
 	CHECK(tok(3)->revokes == 0 && tok(4)->revokes == 0, "freed lines revoked");
 	CHECK(tok(2)->last_line == 2 && tok(2)->last_hart == 20, "revoke arguments");
+	CHECK(!tok(1)->unmasked && !tok(2)->unmasked, "revoke off its hart or unmasked");
 	CHECK_EQ(emu_hart_hgeie(&e), 0);
-	CHECK_EQ(atomic_load(&h.want), 0);
-	CHECK_EQ(atomic_load(&h.free), 0);
+	CHECK_EQ(h.free, 0);
 	for (g = 0; g <= HGEI_MAX_LINES; g++)
 		CHECK(!hgei_owner(&h, g), "line %u owned after offline", g);
 	hgei_hart_counters(&h, &c);
 	CHECK_EQ(c.revokes, 2);
 
-	/* Calls on the offline hart. */
+	/* Calls on the offline hart: local ones find nothing, remote ones are refused at
+	 * once without a kick (nobody would serve them). */
 	snap_take(&h, &e, &s);
 	CHECK_EQ(hgei_alloc(&h, tok(5), &l), -HGEI_ENODEV);
 	CHECK(!l.line && !l.file_pa && !l.hstatus_vgein, "outputs not cleared");
@@ -364,41 +551,114 @@ static void test_misuse(void)
 	CHECK_EQ(hgei_free(&h, 1, NULL), -HGEI_EINVAL);
 	CHECK_EQ(hgei_arm(&h, 2, tok(2)), -HGEI_EINVAL);
 	CHECK_EQ(hgei_disarm(&h, 2, tok(2)), -HGEI_EINVAL);
+	CHECK_EQ(at_once(&other, &e, &h, R_ALLOC, 0, tok(5), &l), -HGEI_ENODEV);
+	CHECK(!l.line && !l.file_pa && !l.hstatus_vgein, "remote outputs not cleared");
+	CHECK_EQ(at_once(&other, &e, &h, R_FREE, 1, tok(1), NULL), -HGEI_ENODEV);
+	CHECK_EQ(at_once(&other, &e, &h, R_ARM, 2, tok(2), NULL), -HGEI_ENODEV);
+	CHECK_EQ(at_once(&other, &e, &h, R_DISARM, 2, tok(2), NULL), -HGEI_ENODEV);
 	CHECK_SNAP(&h, &e, &s, "calls on an offline hart");
 
-	/* Back online, and the probe runs again: the hart now reports GEILEN 3. */
+	/* Back online, and the probe runs again: the hart now reports GEILEN 3. Remote
+	 * calls are served again; counters go on from the last online period. */
 	emu_hart_setup(&e, 20, 3);
 	CHECK_EQ(hgei_hart_init(&h, 20, 7, SLOT_PA, &ops), 3);
-	CHECK_EQ(atomic_load(&h.free), 0x0e);
+	CHECK_EQ(h.free, 0x0e);
 	CHECK_EQ(hgei_free(&h, 1, tok(1)), -HGEI_EINVAL);
 	CHECK_EQ(hgei_alloc(&h, tok(6), &l), 0);
 	CHECK_EQ(l.line, 1);
 	CHECK_EQ(hgei_free(&h, 1, tok(1)), -HGEI_EINVAL);
-	CHECK_EQ(hgei_hart_offline(&h), 1);
+	CHECK_EQ(served(&other, &e, &h, R_ALLOC, 0, tok(7), &l), 0);
+	CHECK_EQ(l.line, 2);
+	CHECK_EQ(l.file_pa, SLOT_PA + 2 * 0x1000ULL);
+	CHECK(hgei_owner(&h, 2) == tok(7), "remote alloc's owner");
+	hgei_hart_counters(&h, &c);
+	CHECK_EQ(c.requests, 5);
+	CHECK_EQ(c.allocs, 6);
+	CHECK_EQ(hgei_hart_offline(&h), 2);
 	CHECK_EQ(tok(6)->revokes, 1);
+	CHECK_EQ(tok(7)->revokes, 1);
+}
+
+/*
+ * Offline revokes first, then closes the hart and answers what was posted before
+ * (G4): those requests meet the emptied hart and fail, so nothing they ask for
+ * outlives the revokes; what is posted afterwards fails at once.
+ */
+static void test_offline_posted(void)
+{
+	struct emu_hart e, other, third;
+	struct hgei_hart h;
+	struct hgei_line l;
+	struct hgei_counters c;
+	struct rcall a, f;
+	struct hgei_req *first;
+	unsigned g;
+	int ret;
+
+	reset_tokens();
+	emu_hart_setup(&other, 23, 7);
+	emu_hart_setup(&third, 24, 7);
+	CHECK_EQ(up(&e, &h, 22, 7, 7), 7);
+	CHECK_EQ(hgei_alloc(&h, tok(1), &l), 0);
+	CHECK_EQ(hgei_alloc(&h, tok(2), &l), 0);
+	CHECK_EQ(hgei_arm(&h, 2, tok(2)), 0);
+
+	/* A remote free of line 1, then a remote alloc, both posted, neither served. */
+	rcall_start(&f, &other, &h, R_FREE, 1, tok(1));
+	CHECK(kicked(&e, 5000), "remote free never kicked");
+	first = atomic_load(&h.reqs);
+	rcall_start(&a, &third, &h, R_ALLOC, 0, tok(3));
+	CHECK(pushed_over(&h, first, 5000), "remote alloc never posted");
+	CHECK(!rcall_returned(&f, 5) && !rcall_returned(&a, 0), "returned unserved");
+	ret = hgei_hart_offline(&h);
+	CHECK_EQ(ret, 2);
+	CHECK(tok(1)->revokes == 1 && tok(2)->revokes == 1, "revokes %u %u",
+	      tok(1)->revokes, tok(2)->revokes);
+	/* Answered on the emptied hart: line 1 is nobody's, and there is no line left. */
+	CHECK_EQ(rcall_end(&f, NULL), -HGEI_EINVAL);
+	CHECK_EQ(rcall_end(&a, &l), -HGEI_ENODEV);
+	CHECK(!l.line && !l.file_pa && !l.hstatus_vgein, "outputs not cleared");
+	CHECK_EQ(tok(3)->revokes, 0);
+	CHECK_EQ(emu_hart_hgeie(&e), 0);
+	for (g = 0; g <= HGEI_MAX_LINES; g++)
+		CHECK(!hgei_owner(&h, g), "line %u owned after offline", g);
+	hgei_hart_counters(&h, &c);
+	CHECK_EQ(c.requests, 2);
+	CHECK_EQ(c.revokes, 2);
+	CHECK_EQ(c.allocs, 2);
+	CHECK_EQ(c.frees, 0);
+	CHECK_EQ(c.free_failures, 1);
+	CHECK_EQ(c.alloc_failures, 1);
+	CHECK_EQ(emu_hart_take_kicks(&e), 1);	/* the one kick nobody needed in the end */
+	/* A request posted after it is refused at once; the revoke has run by then (G1). */
+	CHECK_EQ(at_once(&other, &e, &h, R_FREE, 2, tok(2), NULL), -HGEI_ENODEV);
+	CHECK_EQ(tok(2)->revokes, 1);
 }
 
 /* Arm, SGEI, wake: local and remote, one-shot, lowest line first. */
 static void test_dispatch(void)
 {
-	struct emu_hart e, other;
+	struct emu_hart e, other, third;
 	struct hgei_hart h;
-	struct hgei_line l;
+	struct hgei_line l, l2;
 	struct hgei_counters c;
+	struct rcall r1, r2;
+	struct hgei_req *first;
+	uint64_t writes;
 	unsigned g;
 
 	reset_tokens();
 	emu_hart_setup(&other, 31, 1);
+	emu_hart_setup(&third, 32, 1);
 	CHECK_EQ(up(&e, &h, 30, 63, 63), 63);
 	for (g = 1; g <= 63; g++)
 		CHECK_EQ(hgei_alloc(&h, tok(g), &l), 0);
 
-	/* Local arm: want and hgeie at once, no kick. */
+	/* Local arm: hgeie at once, no kick. */
 	CHECK_EQ(hgei_arm(&h, 63, tok(63)), 0);
 	CHECK_EQ(hgei_arm(&h, 5, tok(5)), 0);
 	CHECK_EQ(hgei_arm(&h, 40, tok(40)), 0);
-	CHECK_EQ(atomic_load(&h.want), (1ULL << 63) | (1ULL << 40) | (1ULL << 5));
-	CHECK_EQ(emu_hart_hgeie(&e), atomic_load(&h.want));
+	CHECK_EQ(emu_hart_hgeie(&e), (1ULL << 63) | (1ULL << 40) | (1ULL << 5));
 	CHECK_EQ(emu_hart_take_kicks(&e), 0);
 	CHECK(!emu_hart_sgei_pending(&e), "SGEI with nothing pending");
 
@@ -410,7 +670,7 @@ static void test_dispatch(void)
 	      "wake order %u %u %u", wake_order[0], wake_order[1], wake_order[2]);
 	CHECK(tok(63)->wakes == 1 && tok(63)->last_hart == 30 && tok(63)->last_line == 63,
 	      "wake arguments");
-	CHECK_EQ(atomic_load(&h.want), 0);
+	CHECK_EQ(tok(7)->wakes, 0);		/* pending, never armed */
 	CHECK_EQ(emu_hart_hgeie(&e), 0);
 	CHECK(!emu_hart_sgei_pending(&e), "line not masked");
 	/* One-shot: the level is still high, but nothing traps until re-armed. */
@@ -420,82 +680,127 @@ static void test_dispatch(void)
 	CHECK_EQ(tok(5)->wakes, 2);
 	emu_hart_lower(&e, ~0ULL);
 
-	/* Local disarm clears both. */
+	/* Local disarm clears the bit. */
 	CHECK_EQ(hgei_arm(&h, 6, tok(6)), 0);
+	CHECK_EQ(emu_hart_hgeie(&e), 1ULL << 6);
 	CHECK_EQ(hgei_disarm(&h, 6, tok(6)), 0);
-	CHECK_EQ(atomic_load(&h.want), 0);
 	CHECK_EQ(emu_hart_hgeie(&e), 0);
 
-	/* Remote arm: want now, hgeie after the kick's hgei_sync. */
-	emu_hart_bind(&other);
-	CHECK_EQ(hgei_arm(&h, 9, tok(9)), 0);
-	CHECK_EQ(atomic_load(&h.want), 1ULL << 9);
-	CHECK_EQ(emu_hart_hgeie(&e), 0);
-	emu_hart_bind(&e);
-	CHECK_EQ(emu_hart_take_kicks(&e), 1);
-	hgei_sync(&h);
+	/* Remote arm: nothing until the hart serves it, then hgeie, then one wake. */
+	CHECK_EQ(served(&other, &e, &h, R_ARM, 9, tok(9), NULL), 0);
 	CHECK_EQ(emu_hart_hgeie(&e), 1ULL << 9);
 	emu_hart_raise(&e, 1ULL << 9);
 	CHECK_EQ(hgei_handle_sgei(&h), 1);
 	CHECK_EQ(tok(9)->wakes, 1);
+	CHECK_EQ(tok(9)->last_hart, 30);
 	emu_hart_lower(&e, ~0ULL);
 
-	/* Remote disarm: no kick; the stale hgeie bit costs one spurious SGEI. */
+	/* Remote disarm: served like the rest, so no bit is left behind to trap. */
 	CHECK_EQ(hgei_arm(&h, 10, tok(10)), 0);
-	emu_hart_bind(&other);
-	CHECK_EQ(hgei_disarm(&h, 10, tok(10)), 0);
-	emu_hart_bind(&e);
-	CHECK_EQ(emu_hart_take_kicks(&e), 0);
-	CHECK_EQ(emu_hart_hgeie(&e), 1ULL << 10);
+	CHECK_EQ(served(&other, &e, &h, R_DISARM, 10, tok(10), NULL), 0);
+	CHECK_EQ(emu_hart_hgeie(&e), 0);
 	emu_hart_raise(&e, 1ULL << 10);
+	CHECK(!emu_hart_sgei_pending(&e), "SGEI after a remote disarm");
 	CHECK_EQ(hgei_handle_sgei(&h), 0);
 	CHECK_EQ(tok(10)->wakes, 0);
-	CHECK_EQ(emu_hart_hgeie(&e), 0);
 	emu_hart_lower(&e, ~0ULL);
 
-	/* hgei_sync also drops bits nobody wants any more. */
+	/* hgei_sync with nothing posted (a late or stray kick) touches nothing. */
 	CHECK_EQ(hgei_arm(&h, 11, tok(11)), 0);
-	atomic_fetch_and(&h.want, ~(1ULL << 11));
+	writes = atomic_load(&e.hgeie_writes);
 	hgei_sync(&h);
-	CHECK_EQ(emu_hart_hgeie(&e), 0);
+	CHECK_EQ(atomic_load(&e.hgeie_writes), writes);
+	CHECK_EQ(emu_hart_hgeie(&e), 1ULL << 11);
 
-	/* Free drops the wake request: the next owner does not inherit it. */
+	/* A remote call on the hart's own thread is the local call: no kick, no request. */
+	CHECK_EQ(hgei_remote_disarm(&h, 11, tok(11)), 0);
+	CHECK_EQ(emu_hart_hgeie(&e), 0);
+	CHECK_EQ(hgei_remote_arm(&h, 11, tok(12)), -HGEI_EINVAL);
+	CHECK_EQ(hgei_remote_arm(&h, 11, tok(11)), 0);
+	CHECK_EQ(emu_hart_hgeie(&e), 1ULL << 11);
+	CHECK_EQ(emu_hart_take_kicks(&e), 0);
+	hgei_hart_counters(&h, &c);
+	CHECK_EQ(c.requests, 2);
+	CHECK_EQ(hgei_disarm(&h, 11, tok(11)), 0);
+
+	/* Free disarms: the next owner does not inherit the wake request. */
 	CHECK_EQ(hgei_arm(&h, 12, tok(12)), 0);
 	CHECK_EQ(hgei_free(&h, 12, tok(12)), 0);
-	CHECK_EQ(atomic_load(&h.want), 0);
+	CHECK_EQ(emu_hart_hgeie(&e), 0);
 	CHECK_EQ(hgei_alloc(&h, tok(0), &l), 0);
 	CHECK_EQ(l.line, 12);
-	emu_hart_raise(&e, 1ULL << 12);		/* the old hgeie bit is still set */
+	emu_hart_raise(&e, 1ULL << 12);
+	CHECK(!emu_hart_sgei_pending(&e), "the new owner inherited the arm");
 	CHECK_EQ(hgei_handle_sgei(&h), 0);
 	CHECK_EQ(tok(0)->wakes, 0);
+	CHECK_EQ(tok(12)->wakes, 0);
 	emu_hart_lower(&e, ~0ULL);
 
-	hgei_hart_counters(&h, &c);
-	CHECK_EQ(c.allocs, 64);
-	CHECK_EQ(c.frees, 1);
-	CHECK_EQ(c.alloc_failures, 0);
-	CHECK_EQ(c.dispatches, 5);
-	CHECK_EQ(c.spurious, 2);	/* lines 10 and 12; 7 was never enabled */
-	CHECK_EQ(c.sgei_traps, 6);
+	/* G1: an armed line with its interrupt pending, freed from another hart before
+	 * the SGEI is taken: once the free has returned, no wake comes. */
+	CHECK_EQ(hgei_arm(&h, 13, tok(13)), 0);
+	emu_hart_raise(&e, 1ULL << 13);
+	CHECK(emu_hart_sgei_pending(&e), "no SGEI");
+	CHECK_EQ(served(&other, &e, &h, R_FREE, 13, tok(13), NULL), 0);
+	CHECK(!emu_hart_sgei_pending(&e), "SGEI for a line freed remotely");
+	CHECK_EQ(hgei_handle_sgei(&h), 0);
+	CHECK_EQ(tok(13)->wakes, 0);
+	emu_hart_lower(&e, ~0ULL);
 
-	CHECK_EQ(hgei_hart_offline(&h), 63);
+	/* Two harts post while the hart is busy: only the first kicks, the second rides
+	 * on it, and one hgei_sync serves both, oldest first (lowest line to it). */
+	CHECK_EQ(hgei_free(&h, 14, tok(14)), 0);
+	CHECK_EQ(hgei_remote_free(&h, 15, tok(15)), 0);	/* on its own hart: local */
+	rcall_start(&r1, &other, &h, R_ALLOC, 0, tok(70));
+	CHECK(kicked(&e, 5000), "first remote alloc never kicked");
+	first = atomic_load(&h.reqs);
+	rcall_start(&r2, &third, &h, R_ALLOC, 0, tok(71));
+	CHECK(pushed_over(&h, first, 5000), "second remote alloc never posted");
+	CHECK(!rcall_returned(&r1, 5) && !rcall_returned(&r2, 0), "returned unserved");
+	CHECK_EQ(emu_hart_take_kicks(&e), 1);
+	hgei_sync(&h);
+	CHECK_EQ(rcall_end(&r1, &l), 0);
+	CHECK_EQ(rcall_end(&r2, &l2), 0);
+	CHECK_EQ(l.line, 13);
+	CHECK_EQ(l2.line, 14);
+	CHECK(hgei_owner(&h, 13) == tok(70) && hgei_owner(&h, 14) == tok(71), "owners");
+	CHECK_EQ(emu_hart_take_kicks(&e), 0);
+
 	hgei_hart_counters(&h, &c);
-	CHECK_EQ(c.revokes, 63);
+	CHECK_EQ(c.allocs, 66);		/* 63, line 12 again, lines 13 and 14 remotely */
+	CHECK_EQ(c.frees, 4);		/* 12, 13, 14, 15 */
+	CHECK_EQ(c.alloc_failures, 0);
+	CHECK_EQ(c.free_failures, 0);
+	CHECK_EQ(c.dispatches, 5);
+	CHECK_EQ(c.spurious, 0);	/* free disarms: no stale bit ever traps */
+	CHECK_EQ(c.sgei_traps, 7);
+	CHECK_EQ(c.requests, 5);	/* arm 9, disarm 10, free 13, two allocs */
+
+	CHECK_EQ(hgei_hart_offline(&h), 62);
+	hgei_hart_counters(&h, &c);
+	CHECK_EQ(c.revokes, 62);
+	CHECK_EQ(tok(15)->revokes, 0);
+	CHECK(tok(70)->revokes == 1 && tok(70)->last_line == 13, "remote alloc not revoked");
+	CHECK(tok(71)->revokes == 1 && tok(71)->last_line == 14, "remote alloc not revoked");
 }
 
 /* A hart with no line still enables SGEI and dispatches nothing. */
 static void test_no_lines(void)
 {
-	struct emu_hart e;
+	struct emu_hart e, other;
 	struct hgei_hart h;
 	struct hgei_line l;
 
 	reset_tokens();
+	emu_hart_setup(&other, 41, 1);
 	CHECK_EQ(up(&e, &h, 40, 7, 0), 0);
 	CHECK(atomic_load(&e.hie) & HGEI_CSR_HIE_SGEIE, "SGEIE off");
 	CHECK_EQ(hgei_alloc(&h, tok(1), &l), -HGEI_ENODEV);
 	CHECK_EQ(hgei_arm(&h, 1, tok(1)), -HGEI_EINVAL);
 	CHECK_EQ(hgei_free(&h, 1, NULL), -HGEI_EINVAL);
+	/* Online with no line: remote calls are served, and find none either. */
+	CHECK_EQ(served(&other, &e, &h, R_ALLOC, 0, tok(1), &l), -HGEI_ENODEV);
+	CHECK(!l.line && !l.file_pa && !l.hstatus_vgein, "outputs not cleared");
 	hgei_sync(&h);
 	CHECK_EQ(emu_hart_hgeie(&e), 0);
 	CHECK_EQ(hgei_handle_sgei(&h), 0);
@@ -516,6 +821,7 @@ int main(void)
 	test_init_errors();
 	test_figures();
 	test_misuse();
+	test_offline_posted();
 	test_dispatch();
 	test_no_lines();
 	return check_summary("alloc");
