@@ -95,6 +95,22 @@ static int global_disarm(void *hart, unsigned line, void *owner)
 	return global_set_want(hart, line, owner, false);
 }
 
+/* KVM's SGEI handler with the one global lock. */
+static unsigned global_sgei(void *hart, const struct hgei_ops *ops)
+{
+	struct locked_lines *s = hart;
+	uint64_t pending = locked_sgei_mask(), flags;
+	unsigned woken;
+
+	flags = bench_irq_save();
+	bench_spin_lock(&global_lock);
+	woken = locked_sgei_wake(s, pending, ops);
+	bench_spin_unlock(&global_lock);
+	bench_irq_restore(flags);
+	hgei_arch_sgeip_settle();
+	return woken;
+}
+
 const struct bench_impl bench_global = {
 	.name = "global",
 	.init = global_init,
@@ -103,4 +119,7 @@ const struct bench_impl bench_global = {
 	.free = global_free,
 	.arm = global_arm,
 	.disarm = global_disarm,
+	.alloc_remote = global_alloc,
+	.free_remote = global_free,
+	.sgei = global_sgei,
 };

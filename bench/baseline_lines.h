@@ -70,6 +70,38 @@ static inline bool locked_set_want(struct locked_lines *s, unsigned line, void *
 	return true;
 }
 
+/*
+ * The SGEI, as Linux KVM's handler (arch/riscv/kvm/aia.c, hgei_interrupt()) does it:
+ * locked_sgei_mask() before the lock, on the trapping hart: the pending armed lines,
+ * masked (the one-shot disarm; hgei_handle_sgei() masks the same way, and settles
+ * once at the end); locked_sgei_wake() under the lock: each owner looked up and woken.
+ */
+static inline uint64_t locked_sgei_mask(void)
+{
+	uint64_t pending = hgei_arch_hgeip_read() & hgei_arch_hgeie_read();
+
+	hgei_arch_hgeie_clear_unsettled(pending);
+	return pending;
+}
+
+static inline unsigned locked_sgei_wake(struct locked_lines *s, uint64_t pending,
+					const struct hgei_ops *ops)
+{
+	unsigned woken = 0;
+
+	s->want &= ~pending;
+	for (; pending; pending &= pending - 1) {
+		unsigned long g = hgei_ctz(pending);
+		void *owner = s->owners[g];
+
+		if (hgei_is_owner(owner)) {
+			ops->wake(owner, s->hartid, (unsigned)g);
+			woken++;
+		}
+	}
+	return woken;
+}
+
 /* After the lock: @out from locked_take()'s @g, with hgei_alloc()'s result. */
 static inline int locked_fill(const struct locked_lines *s, unsigned long g, void *owner,
 			      struct hgei_line *out)

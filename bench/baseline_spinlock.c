@@ -90,6 +90,22 @@ static int spin_disarm(void *hart, unsigned line, void *owner)
 	return spin_set_want(hart, line, owner, false);
 }
 
+/* KVM's SGEI handler: mask outside, owners under the hart's lock. */
+static unsigned spin_sgei(void *hart, const struct hgei_ops *ops)
+{
+	struct spin_hart *s = hart;
+	uint64_t pending = locked_sgei_mask(), flags;
+	unsigned woken;
+
+	flags = bench_irq_save();
+	bench_spin_lock(&s->lock);
+	woken = locked_sgei_wake(&s->l, pending, ops);
+	bench_spin_unlock(&s->lock);
+	bench_irq_restore(flags);
+	hgei_arch_sgeip_settle();
+	return woken;
+}
+
 const struct bench_impl bench_spinlock = {
 	.name = "spinlock",
 	.init = spin_init,
@@ -98,4 +114,7 @@ const struct bench_impl bench_spinlock = {
 	.free = spin_free,
 	.arm = spin_arm,
 	.disarm = spin_disarm,
+	.alloc_remote = spin_alloc,
+	.free_remote = spin_free,
+	.sgei = spin_sgei,
 };

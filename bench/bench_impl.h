@@ -19,10 +19,21 @@ struct bench_impl {
 	void (*init)(unsigned index, uint32_t hartid, unsigned lines, uint64_t slot_pa,
 		     struct hgei_hart *h);
 	void *(*hart)(unsigned index);
+	/* On the hart of @hart (lib/hgei's local calls). */
 	int (*alloc)(void *hart, void *owner, struct hgei_line *out);
 	int (*free)(void *hart, unsigned line, void *owner);
 	int (*arm)(void *hart, unsigned line, void *owner);
 	int (*disarm)(void *hart, unsigned line, void *owner);
+	/* From any hart, @hart's own included: lib/hgei's remote calls (which wait
+	 * until the hart of @hart has served them); the baselines' alloc and free,
+	 * which take that hart's lock (the global lock) from wherever they run. */
+	int (*alloc_remote)(void *hart, void *owner, struct hgei_line *out);
+	int (*free_remote)(void *hart, unsigned line, void *owner);
+	/* The SGEI handler of the calling hart, @hart being its own: masks every pending
+	 * armed line and calls @ops->wake for its owner. hgei: hgei_handle_sgei(), with
+	 * the ops its hgei_hart_init() registered (@ops is not used); the baselines:
+	 * Linux KVM's handler, the owners looked up under their lock. */
+	unsigned (*sgei)(void *hart, const struct hgei_ops *ops);
 };
 
 extern const struct bench_impl bench_hgei;	/* lib/hgei, per hart, no lock */

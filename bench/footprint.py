@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Section sizes of lib/hgei as built for the target: prints "metric value unit" lines.
 
-Usage: footprint.py OBJ...   (build/fw/lib/hgei/*.o)
+Usage: footprint.py OBJ...          (build/fw/lib/hgei/*.o: the QEMU firmware's build)
+       footprint.py --archive LIB   (build/libhgei.a: the library as shipped)
 Sums .text, .rodata (+ .srodata), .data (+ .sdata) and .bss (+ .sbss) over the
 objects, as `riscv64-unknown-elf-size -A` reports them; debug sections are left out.
 The allocator alone (everything but the devicetree and strerror files) is given too.
+With --archive: the allocator's .text in the archive (text_allocator_bytes) and per
+member (text_allocator_MEMBER_bytes).
 """
 import os
 import subprocess
@@ -30,7 +33,32 @@ def sizes(obj):
     return got
 
 
+def allocator(base):
+    return not base.startswith("dt_") and base != "strerror.o"
+
+
+def archive(lib):
+    out = subprocess.run(["riscv64-unknown-elf-size", "-A", lib], check=True,
+                         capture_output=True, text=True).stdout
+    member, text = None, {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[1] == "(ex":
+            member = parts[0]
+            text[member] = 0
+        elif member and len(parts) >= 2 and parts[1].isdigit() and \
+                (parts[0] == ".text" or parts[0].startswith(".text.")):
+            text[member] += int(parts[1])
+    alloc = {m: v for m, v in text.items() if allocator(m)}
+    print(f"text_allocator_bytes {sum(alloc.values())} bytes")
+    for m, v in sorted(alloc.items()):
+        print(f"text_allocator_{m[:-2]}_bytes {v} bytes")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--archive":
+        archive(sys.argv[2])
+        return
     total = dict.fromkeys(set(KINDS.values()), 0)
     alloc = dict(total)
     for obj in sys.argv[1:]:
@@ -38,7 +66,7 @@ def main():
         base = os.path.basename(obj)
         for k, v in s.items():
             total[k] += v
-            if not base.startswith("dt_") and base != "strerror.o":
+            if allocator(base):
                 alloc[k] += v
     for k in ("text", "rodata", "data", "bss"):
         print(f"lib_{k}_bytes {total[k]} bytes")

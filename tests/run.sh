@@ -47,6 +47,7 @@ run_suite api-docs tests/docs/check_api_docs.py
 run_suite dt-malformed python3 tests/dt/run_malformed.py "$BUILD"
 run_suite fuzz-replay "$BUILD/fuzz/replay" tests/fuzz/corpus tests/fuzz/crashes
 run_suite model tests/model/run.sh
+run_suite atomics tests/lib/check_atomics.sh
 for s in tests/qemu/*.sh; do
 	run_suite "qemu-$(basename "$s" .sh)" "$s"
 done

@@ -44,8 +44,23 @@ void fw_bench_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up)
 	/* bench_cpu_relax() moves a timer deadline only while sscratch is set. */
 	csr_write(CSR_SSCRATCH, 0);
 
+	/* One boot may run a part only: bench/run.sh times the single operations on 2
+	 * harts, contention and the vCPU cycles on more, each in a boot of its own (see
+	 * there why). A phase given no harts only releases the others. */
+#if defined(FW_BENCH_OPS_ONLY) || defined(FW_BENCH_VCPU_ONLY)
+	uint32_t ncont = 0;
+#else
+	uint32_t ncont = nr;
+#endif
+#if defined(FW_BENCH_OPS_ONLY) || defined(FW_BENCH_CONTENTION_ONLY)
+	uint32_t nvcpu = 0;
+#else
+	uint32_t nvcpu = nr;
+#endif
+
 	if (self->hartid != fw_boot_hartid) {
-		bench_contention_serve(order, nr, pos);
+		bench_contention_serve(order, ncont, pos);
+		bench_vcpu_serve(order, nvcpu, pos);
 		return;
 	}
 	fw_printf("bench: harts=%u boot=%u\n", nr_up, self->hartid);
@@ -53,18 +68,15 @@ void fw_bench_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up)
 	if (self->lines <= 0 || (nr > 1 && order[1]->lines <= 0)) {
 		fw_printf("bench: needs lines on every hart\n");
 		bench_contention_coordinate(order, 0);
+		bench_vcpu_coordinate(order, 0);
 		return;
 	}
-	/* One boot may run a part only: bench/run.sh times the single operations on 2
-	 * harts and contention on many (see there why). */
-#ifndef FW_BENCH_CONTENTION_ONLY
+#if !defined(FW_BENCH_CONTENTION_ONLY) && !defined(FW_BENCH_VCPU_ONLY)
 	bench_ops(self, nr > 1 ? order[1] : NULL);
 	bench_sgei(self);
 	bench_discovery();
 #endif
-#ifdef FW_BENCH_OPS_ONLY
-	nr = 0;
-#endif
-	bench_contention_coordinate(order, nr);
+	bench_contention_coordinate(order, ncont);
+	bench_vcpu_coordinate(order, nvcpu);
 	fw_printf("bench: done\n");
 }

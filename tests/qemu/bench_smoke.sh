@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A quick run of make bench (bench/run.sh with BENCH_QUICK=1: 8 harts, two boot
-# sizes, a short host run) into build/bench-smoke: every required metric must be in
+# A quick run of make bench (bench/run.sh with BENCH_QUICK=1: contention on 8 harts,
+# the vCPU cycles on 1 to 8, two boot sizes, a short host run) into build/bench-smoke: every required metric must be in
 # results.csv with a plausible non-zero value, the markdown table and the plot must
 # exist (the plot where gnuplot is installed), and no benchmarked call may have failed. Numbers are not judged here.
 set -uo pipefail
@@ -35,7 +35,7 @@ while read -r m lo hi; do
 done <<'LIST'
 alloc_local_instr 5 500
 free_local_instr 5 500
-free_remote_instr 5 500
+free_remote_instr 5 100000
 sgei_store_to_callback_instr 20 1000
 trap_roundtrip_instr 20 2000
 spinlock_alloc_local_instr 5 500
@@ -46,8 +46,34 @@ global_contention_8h_instr_per_op 5 100000
 discovery_512h_instr 1000 1000000000
 lib_text_bytes 500 100000
 per_hart_bytes_63 64 100000
+kick_send_instr 5 100000
+arm_instr 5 500
+disarm_instr 5 500
+vcpu_1h_instr_per_cycle 50 1000000
+vcpu_8h_instr_per_cycle 50 1000000
+spinlock_vcpu_8h_instr_per_cycle 50 1000000
+global_vcpu_8h_instr_per_cycle 50 1000000
+null_vcpu_8h_instr_per_cycle 50 1000000
+host_hgei_1t_ns_per_vcpu_cycle 0.1 100000000
+host_1t_vcpu_cycle_spinlock_over_hgei 0.001 1000
+host_2t_vcpu_cycle_spinlock_over_hgei 0.001 1000
+host_4t_vcpu_cycle_global_over_hgei 0.001 1000
+host_4t_spinlock_over_hgei 0.001 1000
+text_allocator_bytes 200 100000
+amo_alloc_local 0 100
+fence_alloc_local 0 100
+amo_free_local 0 100
+fence_free_local 0 100
+amo_arm_local 0 100
+fence_arm_local 0 100
+amo_disarm_local 0 100
+fence_disarm_local 0 100
+amo_remote_free 0 100
+fence_remote_free 0 100
+amo_sgei 0 100
+fence_sgei 0 100
 LIST
-for m in ops_errors sgei_errors contention_errors host_errors; do
+for m in ops_errors sgei_errors contention_errors vcpu_errors host_errors; do
 	v=$(awk -F, -v m="$m" '$1 == m { print $2 }' "$csv" 2>/dev/null)
 	[ "$v" = 0 ] && pass || fail "$m = '$v', want 0"
 done
