@@ -190,6 +190,11 @@ void fw_hart_main(unsigned long hartid, struct fw_hart *self)
 	 * the define) must fault, scause 5, and end the run as FATAL. */
 	(void)*(volatile uint32_t *)(uintptr_t)(FW_TEST_MMODE_PROBE);
 #endif
+#ifdef FW_TEST_HS_STORE
+	/* The M-only device test: a store to a device the M-mode layer closed to HS (the
+	 * address given by the define) must fault, scause 7, and end the run as FATAL. */
+	*(volatile uint32_t *)(uintptr_t)(FW_TEST_HS_STORE) = 0;
+#endif
 	/* Release: the boot hart reads this hart's bring-up results after seeing UP. */
 	atomic_store_explicit(&self->state, FW_HART_UP, memory_order_release);
 	if (hartid == fw_boot_hartid)

@@ -20,7 +20,7 @@ static struct {
 } intc[MM_MAX_HARTS];
 static uint32_t nr_intc;
 
-static uint64_t read_cells(const fdt32_t *p, int cells)
+uint64_t mm_dt_cells(const fdt32_t *p, int cells)
 {
 	uint64_t v = 0;
 
@@ -42,7 +42,7 @@ static void parse_memory(const void *dtb)
 		if (!type || strcmp(type, "memory") || !reg || ac < 1 || sc < 1)
 			continue;
 		for (; len >= (ac + sc) * 4; len -= (ac + sc) * 4, reg += ac + sc) {
-			uint64_t base = read_cells(reg, ac), size = read_cells(reg + ac, sc);
+			uint64_t base = mm_dt_cells(reg, ac), size = mm_dt_cells(reg + ac, sc);
 
 			if (image >= base && image - base < size) {
 				mm_plat.ram_base = base;
@@ -82,7 +82,7 @@ static void parse_cpus(const void *dtb)
 
 		if (!reg || len != ac * 4 || ic < 0 || !cpu_enabled(dtb, node))
 			continue;
-		hartid = read_cells(reg, ac);
+		hartid = mm_dt_cells(reg, ac);
 		if (hartid >= MM_MAX_HARTS)
 			mm_die("devicetree cpu beyond MM_MAX_HARTS", hartid);
 		intc[nr_intc].phandle = fdt_get_phandle(dtb, ic);
@@ -108,7 +108,7 @@ static void parse_clint(const void *dtb, int node)
 
 	if (!reg || !irqs || ac < 1 || ac > 2)
 		mm_die("CLINT node without reg or interrupts-extended", mm_csr_read(CSR_MHARTID));
-	base = read_cells(reg, ac);
+	base = mm_dt_cells(reg, ac);
 	for (int j = 0; j < len / 4 / IRQ_CELLS; j++) {
 		struct mm_hart *h = hart_of_intc(fdt32_to_cpu(irqs[j * IRQ_CELLS]));
 		uint32_t irq = fdt32_to_cpu(irqs[j * IRQ_CELLS + 1]);
@@ -132,6 +132,7 @@ void mm_dt_parse(const void *dtb)
 		mm_die("no valid devicetree in a1", me);
 	parse_memory(dtb);
 	parse_cpus(dtb);
+	mm_pmp_plan(dtb);
 	/* QEMU's CLINT nodes carry both strings; older boards only the SiFive one. */
 	for (node = fdt_node_offset_by_compatible(dtb, -1, "sifive,clint0"); node >= 0;
 	     node = fdt_node_offset_by_compatible(dtb, node, "sifive,clint0"), found++)

@@ -34,9 +34,8 @@
 #define CSR_MTVAL		0x343
 #define CSR_MIP			0x344
 #define CSR_PMPCFG0		0x3a0
+#define CSR_PMPCFG2		0x3a2
 #define CSR_PMPADDR0		0x3b0
-#define CSR_PMPADDR1		0x3b1
-#define CSR_PMPADDR2		0x3b2
 #define CSR_MVENDORID		0xf11
 #define CSR_MARCHID		0xf12
 #define CSR_MIMPID		0xf13
@@ -122,9 +121,18 @@ struct mm_frame {
 #define MM_A6	16
 #define MM_A7	17
 
+/* The PMP entries every hart writes (pmp.c); pmpcfg0 and pmpcfg2 hold 16. */
+#define MM_PMP_MAX		16
+struct mm_pmp {
+	uint64_t addr[MM_PMP_MAX];
+	uint8_t cfg[MM_PMP_MAX];
+	unsigned int n, max;		/* entries planned; entries this machine has */
+};
+
 /* Memory map facts from cold boot; read-only once the other harts run. */
 struct mm_platform {
 	uintptr_t ram_base, ram_end;	/* the /memory region holding the image */
+	struct mm_pmp pmp;
 };
 
 extern struct mm_hart mm_harts[MM_MAX_HARTS];
@@ -156,6 +164,11 @@ void mm_hart_setup(void);
 
 /* devicetree.c: cold boot only. */
 void mm_dt_parse(const void *dtb);
+uint64_t mm_dt_cells(const uint32_t *p, int cells);	/* big-endian cells to a number */
+
+/* pmp.c: the plan (cold boot, from the devicetree) and each hart's copy of it. */
+void mm_pmp_plan(const void *dtb);
+void mm_pmp_apply(void);
 
 /* console.c */
 void mm_console_write(const char *s, size_t len);

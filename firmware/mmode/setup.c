@@ -21,32 +21,9 @@
  * sireg and vsiselect/vsireg), AIA (the other AIA state), IMSIC (stopei/vstopei). */
 #define MSTATEEN0_HS	(1UL << 63 | 1UL << 62 | 1UL << 60 | 1UL << 59 | 1UL << 58)
 
-#define PMP_R		0x01
-#define PMP_W		0x02
-#define PMP_X		0x04
-#define PMP_A_TOR	0x08
-#define PMP_A_NAPOT	0x18
-
-/*
- * Entry 0 (OFF) gives entry 1 its lower bound; entry 1 (TOR, no permissions) covers
- * this layer's image, data and stacks, [__mm_start, __mm_end), for S and U. It is not
- * locked: a locked entry would bind M-mode too. Entry 2 (NAPOT over everything) lets
- * S and U reach the rest: RAM, the IMSICs, the UART, the test device.
- */
-static void pmp_setup(void)
-{
-	if (mm_csr_try_write(CSR_PMPADDR0, (uintptr_t)__mm_start >> 2))
-		return;	/* no PMP: S-mode already reaches everything */
-	mm_csr_write(CSR_PMPADDR1, (uintptr_t)__mm_end >> 2);
-	mm_csr_try_write(CSR_PMPADDR2, ~0UL);
-	mm_csr_try_write(CSR_PMPCFG0, (uint64_t)PMP_A_TOR << 8 |
-			 (uint64_t)(PMP_A_NAPOT | PMP_R | PMP_W | PMP_X) << 16);
-	__asm__ volatile("sfence.vma" ::: "memory");
-}
-
 void mm_hart_setup(void)
 {
-	pmp_setup();
+	mm_pmp_apply();
 	mm_csr_write(CSR_MEDELEG, MEDELEG_HS);
 	mm_csr_write(CSR_MIDELEG, MIDELEG_HS);
 	/* time, cycle, instret and the hpmcounters readable from HS-mode. */
