@@ -10,6 +10,10 @@ TOPOLOGY	?=
 DTB		?=
 # auto: OpenSBI up to the harts it can start (tools/boot.sh), the M-mode layer above.
 BOOT		?= auto
+# The OpenSBI of the sbi path and of the image: 1.5.1 (bookworm-backports, installed)
+# or 1.9 (Debian unstable, unpacked into the build tree by tools/setup.sh opensbi19).
+OPENSBI		?= 1.5.1
+export OPENSBI
 PLATFORM	?= qemu-virt
 TIMEOUT		?= 120
 BUILD		?= build
@@ -64,6 +68,7 @@ HOST_TESTS	:= $(foreach f,$(FLAVOURS),$(patsubst tests/host/%.c,$(BUILD)/host-$(
 TOOLS		:= $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 .PHONY: all firmware firmware-m tools host-tests lib run test setup setup-host setup-target clean \
+	setup-opensbi19 \
 	topologies image install
 all: firmware firmware-m tools host-tests image lib
 
@@ -74,6 +79,9 @@ setup-host:
 setup-target:
 	@BUILD=$(BUILD) tools/setup.sh target
 	@LIBFDT_DIR=$(LIBFDT_DIR) tools/setup.sh libfdt
+	$(if $(filter 1.9,$(OPENSBI)),@OPENSBI19_DIR=$(BUILD)/opensbi-1.9 tools/setup.sh opensbi19)
+setup-opensbi19:
+	@OPENSBI19_DIR=$(BUILD)/opensbi-1.9 tools/setup.sh opensbi19
 $(LIBFDT_DIR)/libfdt.h:
 	@LIBFDT_DIR=$(LIBFDT_DIR) tools/setup.sh libfdt
 
@@ -118,13 +126,21 @@ $(BUILD)/hartgei-m.elf: $(MM_OBJS) $(FW_OBJS) firmware/mmode/linker-m.ld linker.
 # ---- image: one flashable binary, OpenSBI fw_dynamic + the payload ------------------
 # build/hartgei.img boots with -bios build/hartgei.img and no -kernel: a head page at
 # IMAGE_BASE (platform/qemu-virt/image/head.S), Debian's OpenSBI 1.5.1 fw_dynamic right
-# after it, the payload at FW_BASE. Why not fw_jump: see head.S.
+# after it, the payload at FW_BASE. Why not fw_jump: see head.S. OPENSBI=1.9 builds
+# build/hartgei-opensbi-1.9.img around 1.9's fw_dynamic instead.
 IMAGE_BASE	?= 0x80000000
+ifeq ($(OPENSBI),1.9)
+OPENSBI_FW	?= $(BUILD)/opensbi-1.9/fw_dynamic.bin
+IMAGE		:= $(BUILD)/hartgei-opensbi-1.9.img
+IMAGE_DIR	:= $(BUILD)/image-opensbi-1.9
+else
 OPENSBI_FW	?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+IMAGE		:= $(BUILD)/hartgei.img
 IMAGE_DIR	:= $(BUILD)/image
+endif
 
-image: $(BUILD)/hartgei.img
-$(BUILD)/hartgei.img: $(BUILD)/firmware.elf $(OPENSBI_FW) platform/qemu-virt/image/head.S \
+image: $(IMAGE)
+$(IMAGE): $(BUILD)/firmware.elf $(OPENSBI_FW) platform/qemu-virt/image/head.S \
 		platform/qemu-virt/image/image.ld
 	@mkdir -p $(IMAGE_DIR)
 	$(CROSS_COMPILE)objcopy -O binary $(BUILD)/firmware.elf $(IMAGE_DIR)/payload.bin
@@ -203,8 +219,9 @@ run: setup firmware firmware-m
 		--timeout $(TIMEOUT) $(if $(TOPOLOGY),--topology $(TOPOLOGY)) \
 		$(if $(DTB),--dtb $(DTB)) --fw $(BUILD)/firmware.elf
 
-test: setup
+test: setup setup-opensbi19
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory image OPENSBI=1.9
 	@BUILD=$(BUILD) tests/run.sh
 
 topologies:

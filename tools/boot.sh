@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Boots the hartgei firmware on QEMU virt (AIA: APLIC + IMSIC) and exits with QEMU's
 # status: 0 when the firmware reported PASS, non-zero otherwise, 124 on timeout.
+# OPENSBI=1.5.1|1.9 in the environment picks the OpenSBI of the sbi path.
 #   tools/boot.sh [--boot auto|sbi|bare] [--smp N] [--guests G] [--dtb FILE]
 #                 [--topology NAME] [--timeout S] [--fw ELF] [--list] [-- extra qemu args]
 set -euo pipefail
@@ -40,22 +41,38 @@ if [ -n "$topology" ]; then
 	[ "$boot" = auto ] && boot=
 	boot=${boot:-${BOOT:-}}
 fi
-# auto: OpenSBI while it can start every hart, hartgei's own M-mode layer beyond.
-# Debian's OpenSBI 1.5.1 (fw_dynamic) runs out of heap in its warm-boot init from the
-# 34th hart on (measured on QEMU 10 virt with AIA: 33 harts start, 34 leave one behind):
-# the hart hangs in sbi_hart_hang() with SBI_ENOMEM and stays HSM START_PENDING
-# (README, "Hart limits").
-OPENSBI_MAX_HARTS=33
+# OPENSBI=1.5.1 (default: Debian 12 backports' package, QEMU's -bios default) or 1.9
+# (Debian unstable's fw_dynamic, fetched into the build tree by tools/setup.sh opensbi19).
+# auto: OpenSBI while it can start every hart, hartgei's own M-mode layer beyond
+# (README, "Hart limits"; measured on QEMU 10 virt with AIA):
+# - 1.5.1 runs out of heap in its warm-boot init from the 34th hart on: the hart hangs
+#   in sbi_hart_hang() with SBI_ENOMEM and stays HSM START_PENDING;
+# - 1.9 sizes its heap per hart, but its firmware region (image, 8 KiB of stack and
+#   scratch and about 8 KiB of heap per hart) must end below the payload: with the
+#   payload at 0x80200000 it fits 107 harts, and from 108 on cold boot stops before the
+#   banner; a payload linked at 0x80400000 or above (FW_BASE) reaches 128, the hart-mask
+#   size of Debian's build, beyond which cold boot stops too.
+OPENSBI=${OPENSBI:-1.5.1}
+case "$OPENSBI" in
+1.5.1) opensbi_bios=default OPENSBI_MAX_HARTS=33 ;;
+1.9)
+	opensbi_bios=$top/${BUILD:-build}/opensbi-1.9/fw_dynamic.bin
+	[ -f "$opensbi_bios" ] || { echo "boot.sh: no $opensbi_bios (make setup OPENSBI=1.9)" >&2; exit 2; }
+	entry=$(riscv64-unknown-elf-readelf -h "$fw" 2>/dev/null | awk '/Entry point/ {print $4}')
+	OPENSBI_MAX_HARTS=107
+	[ -n "$entry" ] && [ $((entry)) -ge $((0x80400000)) ] && OPENSBI_MAX_HARTS=128 ;;
+*) echo "boot.sh: OPENSBI is 1.5.1 or 1.9" >&2; exit 2 ;;
+esac
 if [ -z "$boot" ] || [ "$boot" = auto ]; then
 	boot=sbi
 	if [ "$smp" -gt "$OPENSBI_MAX_HARTS" ]; then
 		boot=bare
-		echo "boot: $smp harts exceed the $OPENSBI_MAX_HARTS OpenSBI 1.5.1 can start; booting bare (BOOT=sbi forces OpenSBI)"
+		echo "boot: $smp harts exceed the $OPENSBI_MAX_HARTS OpenSBI $OPENSBI can start; booting bare (BOOT=sbi forces OpenSBI)"
 	fi
 fi
 
 case "$boot" in
-sbi) firmware=(-bios default -kernel "$fw") ;;
+sbi) firmware=(-bios "$opensbi_bios" -kernel "$fw") ;;
 bare) firmware=(-bios "${fw%firmware.elf}hartgei-m.elf") ;;
 *) echo "boot.sh: --boot is sbi or bare" >&2; exit 2 ;;
 esac

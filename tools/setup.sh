@@ -4,11 +4,15 @@
 #   tools/setup.sh host     - host compiler pieces (libfdt-dev, dtc, clang)
 #   tools/setup.sh target   - cross compiler, picolibc, QEMU 10 + OpenSBI 1.5.1 (backports)
 #   tools/setup.sh libfdt   - libfdt sources for the target, from linux-source-6.1, into BUILD
+#   tools/setup.sh opensbi19 - OpenSBI 1.9's fw_dynamic/fw_jump from Debian unstable, unpacked
+#                             into OPENSBI19_DIR (nothing installed, apt's config untouched)
 #   tools/setup.sh bench    - what make bench needs beyond make test (gnuplot for the plot)
 #   tools/setup.sh all      - everything but bench
 set -euo pipefail
 
 LIBFDT_DIR=${LIBFDT_DIR:-build/libfdt-src}
+OPENSBI19_DIR=${OPENSBI19_DIR:-build/opensbi-1.9}
+OPENSBI19_VERSION=1.9-1
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
@@ -68,6 +72,30 @@ setup_target() {
 	fi
 }
 
+# OpenSBI 1.9 is not in bookworm or its backports. apt fetches the one package from
+# Debian unstable through a sources list, lists and cache of its own under
+# OPENSBI19_DIR, so the system's apt sources, lists and package cache are untouched;
+# dpkg-deb unpacks it there without installing it. The package is architecture-
+# independent (the riscv64 and riscv32 firmware in an _all.deb).
+setup_opensbi19() {
+	local dst=$OPENSBI19_DIR apt=$OPENSBI19_DIR/apt
+	[ -f "$dst/fw_dynamic.bin" ] && [ -f "$dst/fw_jump.bin" ] && return
+	echo "setup: fetching OpenSBI $OPENSBI19_VERSION from Debian unstable into $dst"
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/deb"
+	dst=$(cd "$dst" && pwd) apt=$dst/apt
+	chmod -R 755 "$apt"	# apt downloads as _apt
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian unstable main" \
+		>"$apt/sources.list"
+	local opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
+		-o Acquire::Languages=none -o APT::Sandbox::User=root)
+	apt-get "${opts[@]}" update -qq </dev/null >/dev/null
+	(cd "$apt/deb" && apt-get "${opts[@]}" download -qq "opensbi=$OPENSBI19_VERSION" </dev/null >/dev/null)
+	dpkg-deb -x "$apt/deb/opensbi_${OPENSBI19_VERSION}_all.deb" "$apt/root"
+	cp "$apt/root/usr/lib/riscv64-linux-gnu/opensbi/generic/"fw_{dynamic,jump}.{bin,elf} "$dst/"
+	rm -rf "$apt/root" "$apt/lists" "$apt/cache"
+}
+
 setup_libfdt() {
 	local dst=$LIBFDT_DIR
 	[ -f "$dst/libfdt.h" ] && [ -f "$dst/fdt_ro.c" ] && return
@@ -94,7 +122,8 @@ case "${1:-all}" in
 host) setup_host ;;
 target) setup_target ;;
 libfdt) setup_libfdt ;;
+opensbi19) setup_opensbi19 ;;
 bench) setup_bench ;;
 all) setup_host; setup_target; setup_libfdt ;;
-*) echo "usage: $0 host|target|libfdt|bench|all" >&2; exit 2 ;;
+*) echo "usage: $0 host|target|libfdt|opensbi19|bench|all" >&2; exit 2 ;;
 esac
