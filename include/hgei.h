@@ -67,15 +67,18 @@ struct hgei_hart {
 	void *_Atomic owners[HGEI_MAX_LINES + 1];
 	/* Remote requests: NULL while offline (closed), else a list ending in a marker. */
 	struct hgei_req *_Atomic reqs;
-	_Atomic uint64_t ctr_allocs, ctr_frees, ctr_alloc_failures, ctr_free_failures;
+	/* No allocs: derived from frees, revokes and the lines owned (hgei_hart_counters()). */
+	_Atomic uint64_t ctr_frees, ctr_alloc_failures, ctr_free_failures;
 	_Atomic uint64_t ctr_sgei_traps, ctr_dispatches, ctr_spurious, ctr_revokes;
 	_Atomic uint64_t ctr_requests;
 	_Atomic uint32_t hartid;
+	/* Written only on the hart, read by others for the counters (allocs). */
+	_Atomic uint64_t free;		/* bit g set: line g is free */
+	_Atomic uint64_t lines_mask;	/* bits 1..nr_lines while online, else 0 */
 	/* The hart's own: read and written only on it. */
-	uint64_t free;			/* bit g set: line g is free */
-	uint64_t lines_mask;		/* bits 1..nr_lines while online, else 0 */
 	uint64_t slot_pa;
 	const struct hgei_ops *ops;
+	void (*wake)(void *owner, uint32_t hartid, unsigned line);	/* ops->wake */
 	uint8_t online, nr_lines, geilen, dt_limit;
 };
 
