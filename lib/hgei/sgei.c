@@ -9,7 +9,7 @@
 
 /* After the owners' wake()s, which may have claimed: on QEMU a claim can race an MSI
  * into another armed line the way an hgeie write can (hgei_arch_riscv.h). */
-static unsigned sgei_done(struct hgei_hart *h, uint64_t pending, unsigned long woken)
+static __attribute__((noinline)) unsigned sgei_done(struct hgei_hart *h, uint64_t pending, unsigned long woken)
 {
 	hgei_arch_sgeip_settle();
 	hgei_count(&h->ctr_sgei_traps, 1);
@@ -37,10 +37,16 @@ static unsigned long wake_lines(struct hgei_hart *h, uint64_t fired)
 	return woken;
 }
 
-/* No line pending, or the lowest pending one ownerless: every line the slow way. */
+/* The lowest pending line ownerless: every line the slow way. */
 static __attribute__((noinline)) unsigned sgei_lines(struct hgei_hart *h, uint64_t pending)
 {
 	return sgei_done(h, pending, wake_lines(h, pending));
+}
+
+/* No line pending (another hart's hgeie write raced an MSI, say): just counted. */
+static __attribute__((noinline)) unsigned sgei_none(struct hgei_hart *h)
+{
+	return sgei_done(h, 0, 0);
 }
 
 /* The lowest line of @pending has been woken: the others, then the bookkeeping. */
@@ -52,7 +58,7 @@ static __attribute__((noinline)) unsigned sgei_rest(struct hgei_hart *h, uint64_
 /*
  * The way to the first wake() is an SGEI's latency: it keeps only @h and @pending
  * live across that call and leaves the rest (other lines, the quirk's re-check, the
- * counters) to sgei_rest() after it.
+ * counters) to sgei_rest() and sgei_done() after it.
  */
 unsigned hgei_handle_sgei(struct hgei_hart *h)
 {
@@ -71,12 +77,14 @@ unsigned hgei_handle_sgei(struct hgei_hart *h)
 	hgei_arch_hgeie_clear_unsettled(pending);
 	HGEI_STALL(HGEI_STALL_SGEI_MASKED, h);
 
-	if (__builtin_expect(!pending, 0))
-		return sgei_lines(h, pending);
+	if (!pending)
+		return sgei_none(h);
 	g = (unsigned)hgei_ctz(pending);
 	owner = hgei_owner_local(h, g);
 	if (!owner)
 		return sgei_lines(h, pending);
 	h->wake(owner, atomic_load_explicit(&h->hartid, memory_order_relaxed), g);
-	return sgei_rest(h, pending);
+	if (pending & (pending - 1))
+		return sgei_rest(h, pending);
+	return sgei_done(h, pending, 1);
 }
