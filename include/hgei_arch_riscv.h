@@ -101,6 +101,11 @@ static inline void hgei_arch_store_ptr(void *_Atomic *p, void *v)
 	__asm__ volatile("sd %z1, %0" : "=m"(*(void **)p) : "rJ"(v));
 }
 
+static inline void hgei_arch_store_int(_Atomic int *p, int v)
+{
+	__asm__ volatile("sw %z1, %0" : "=m"(*(int *)p) : "rJ"(v));
+}
+
 /* C11's release store in the ISA manual's mapping, fence rw,w; sw (GCC 12 adds an
  * amoswap.w to its fence). */
 static inline void hgei_arch_store_release_int(_Atomic int *p, int v)

@@ -71,17 +71,7 @@ static inline unsigned long hgei_popcount(uint64_t x)
 #define HGEI_REQS_OPEN		((struct hgei_req *)(uintptr_t)1)
 
 enum hgei_req_op { HGEI_REQ_ALLOC, HGEI_REQ_FREE, HGEI_REQ_ARM, HGEI_REQ_DISARM };
-#define HGEI_REQ_PENDING	1	/* result until served; results are 0 or < 0 */
-
-/* A remote call, on the caller's stack until the owning hart has written result. */
-struct hgei_req {
-	struct hgei_req *next;
-	void *owner;
-	struct hgei_line *out;		/* HGEI_REQ_ALLOC */
-	unsigned line;
-	enum hgei_req_op op;
-	_Atomic int result;
-};
+/* struct hgei_req is in hgei.h: hgei_remote_free_async() callers hold one. */
 
 /*
  * Replaces *@p if it is still *@expected, seq_cst on success, relaxed on failure;
@@ -109,6 +99,11 @@ static inline void hgei_arch_store(_Atomic uint64_t *p, uint64_t v)
 }
 
 static inline void hgei_arch_store_ptr(void *_Atomic *p, void *v)
+{
+	atomic_store_explicit(p, v, memory_order_relaxed);
+}
+
+static inline void hgei_arch_store_int(_Atomic int *p, int v)
 {
 	atomic_store_explicit(p, v, memory_order_relaxed);
 }

@@ -104,11 +104,11 @@ static int wait_result(struct hgei_req *r)
 
 #ifdef HGEI_HOST
 	while ((err = atomic_load_explicit(&r->result, memory_order_acquire)) ==
-	       HGEI_REQ_PENDING)
+	       HGEI_PENDING)
 		hgei_arch_relax();
 #else
 	while ((err = atomic_load_explicit(&r->result, memory_order_relaxed)) ==
-	       HGEI_REQ_PENDING)
+	       HGEI_PENDING)
 		hgei_arch_relax();
 	atomic_thread_fence(memory_order_acquire);
 #endif
@@ -120,7 +120,7 @@ static int remote(struct hgei_hart *h, enum hgei_req_op op, unsigned line, void 
 {
 	/* Initialised, not atomic_init(): GCC 12 makes that an amoswap too. */
 	struct hgei_req r = { .owner = owner, .out = out, .line = line, .op = op,
-			      .result = HGEI_REQ_PENDING };
+			      .result = HGEI_PENDING };
 	unsigned long flags;
 	int err;
 
@@ -159,6 +159,55 @@ int hgei_remote_alloc(struct hgei_hart *h, void *owner, struct hgei_line *out)
 int hgei_remote_free(struct hgei_hart *h, unsigned line, void *owner)
 {
 	return remote(h, HGEI_REQ_FREE, line, owner, NULL);
+}
+
+/*
+ * The same request as hgei_remote_free(), in the caller's @req, without the wait:
+ * completion is the server's release store of the result, which hgei_req_result()
+ * reads with acquire, so G1 holds from there exactly as when hgei_remote_free()
+ * returns (the server acts, then stores the result; a wake() or revoke() of the
+ * line runs on the same hart, masked, before or after that whole step).
+ */
+int hgei_remote_free_async(struct hgei_hart *h, unsigned line, void *owner,
+			   struct hgei_req *req)
+{
+	unsigned long flags;
+	int err;
+
+	req->owner = owner;
+	req->out = NULL;
+	req->line = line;
+	req->op = HGEI_REQ_FREE;
+	/* Plain: the post's release publishes it with the rest of the request. */
+	hgei_arch_store_int(&req->result, HGEI_PENDING);
+	/* On its own hart: the local call, complete when this returns. */
+	if (atomic_load_explicit(&h->hartid, memory_order_relaxed) == hgei_port_hartid() &&
+	    atomic_load_explicit(&h->reqs, memory_order_relaxed)) {
+		flags = hgei_arch_irq_save();
+		hgei_arch_store_int(&req->result, serve_one(h, req));
+		hgei_arch_irq_restore(flags);
+		return 0;
+	}
+	HGEI_STALL(HGEI_STALL_REMOTE_BUILT, h);
+	err = post(h, req);
+	if (err) {
+		/* Closed: post()'s acquire has ordered every revoke before this. */
+		hgei_arch_store_int(&req->result, err);
+		return err;
+	}
+	HGEI_STALL(HGEI_STALL_REMOTE_POSTED, h);
+	return 0;
+}
+
+int hgei_req_result(const struct hgei_req *req)
+{
+	/* Acquire: pairs with the server's release of the result (G1). */
+	return atomic_load_explicit((_Atomic int *)&req->result, memory_order_acquire);
+}
+
+int hgei_req_wait(struct hgei_req *req)
+{
+	return wait_result(req);
 }
 
 int hgei_remote_arm(struct hgei_hart *h, unsigned line, void *owner)
