@@ -106,6 +106,16 @@ static inline void hgei_arch_store_int(_Atomic int *p, int v)
 	__asm__ volatile("sw %z1, %0" : "=m"(*(int *)p) : "rJ"(v));
 }
 
+/* C11's acquire load in the ISA manual's mapping, lw; fence r,rw (GCC 12 follows the
+ * load with a full fence iorw,iorw). */
+static inline int hgei_arch_load_acquire_int(const _Atomic int *p)
+{
+	int v;
+
+	__asm__ volatile("lw %0, %1\n\tfence r, rw" : "=r"(v) : "m"(*(const int *)p) : "memory");
+	return v;
+}
+
 /* C11's release store in the ISA manual's mapping, fence rw,w; sw (GCC 12 adds an
  * amoswap.w to its fence). */
 static inline void hgei_arch_store_release_int(_Atomic int *p, int v)

@@ -108,6 +108,11 @@ static inline void hgei_arch_store_int(_Atomic int *p, int v)
 	atomic_store_explicit(p, v, memory_order_relaxed);
 }
 
+static inline int hgei_arch_load_acquire_int(const _Atomic int *p)
+{
+	return atomic_load_explicit((_Atomic int *)p, memory_order_acquire);
+}
+
 static inline void hgei_arch_store_release_int(_Atomic int *p, int v)
 {
 	atomic_store_explicit(p, v, memory_order_release);

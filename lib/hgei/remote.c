@@ -115,29 +115,44 @@ static int wait_result(struct hgei_req *r)
 	return err;
 }
 
+/*
+ * Posts @r (built, its result HGEI_PENDING) on @h's list or, on @h's own hart, where a
+ * request would wait for itself, makes the local call here and stores its result.
+ * Returns 0, or -HGEI_ENODEV when @h is closed, stored as the result too.
+ */
+static int submit(struct hgei_hart *h, struct hgei_req *r)
+{
+	unsigned long flags;
+	int err;
+
+	if (atomic_load_explicit(&h->hartid, memory_order_relaxed) == hgei_port_hartid() &&
+	    atomic_load_explicit(&h->reqs, memory_order_relaxed)) {
+		flags = hgei_arch_irq_save();
+		/* Plain: read on this hart, after this in program order. */
+		hgei_arch_store_int(&r->result, serve_one(h, r));
+		hgei_arch_irq_restore(flags);
+		return 0;
+	}
+	HGEI_STALL(HGEI_STALL_REMOTE_BUILT, h);
+	err = post(h, r);
+	if (err) {
+		/* Closed: post()'s acquire has ordered every revoke before this. */
+		hgei_arch_store_int(&r->result, err);
+		return err;
+	}
+	HGEI_STALL(HGEI_STALL_REMOTE_POSTED, h);
+	return 0;
+}
+
 static int remote(struct hgei_hart *h, enum hgei_req_op op, unsigned line, void *owner,
 		  struct hgei_line *out)
 {
 	/* Initialised, not atomic_init(): GCC 12 makes that an amoswap too. */
 	struct hgei_req r = { .owner = owner, .out = out, .line = line, .op = op,
 			      .result = HGEI_PENDING };
-	unsigned long flags;
-	int err;
+	int err = submit(h, &r);
 
-	/* On its own hart a request would wait for itself: serve it here. */
-	if (atomic_load_explicit(&h->hartid, memory_order_relaxed) == hgei_port_hartid() &&
-	    atomic_load_explicit(&h->reqs, memory_order_relaxed)) {
-		flags = hgei_arch_irq_save();
-		err = serve_one(h, &r);
-		hgei_arch_irq_restore(flags);
-		return err;
-	}
-	HGEI_STALL(HGEI_STALL_REMOTE_BUILT, h);
-	err = post(h, &r);
-	if (err)
-		return err;
-	HGEI_STALL(HGEI_STALL_REMOTE_POSTED, h);
-	return wait_result(&r);
+	return err ? err : wait_result(&r);
 }
 
 static void clear_line(struct hgei_line *out)
@@ -171,38 +186,19 @@ int hgei_remote_free(struct hgei_hart *h, unsigned line, void *owner)
 int hgei_remote_free_async(struct hgei_hart *h, unsigned line, void *owner,
 			   struct hgei_req *req)
 {
-	unsigned long flags;
-	int err;
-
 	req->owner = owner;
 	req->out = NULL;
 	req->line = line;
 	req->op = HGEI_REQ_FREE;
 	/* Plain: the post's release publishes it with the rest of the request. */
 	hgei_arch_store_int(&req->result, HGEI_PENDING);
-	/* On its own hart: the local call, complete when this returns. */
-	if (atomic_load_explicit(&h->hartid, memory_order_relaxed) == hgei_port_hartid() &&
-	    atomic_load_explicit(&h->reqs, memory_order_relaxed)) {
-		flags = hgei_arch_irq_save();
-		hgei_arch_store_int(&req->result, serve_one(h, req));
-		hgei_arch_irq_restore(flags);
-		return 0;
-	}
-	HGEI_STALL(HGEI_STALL_REMOTE_BUILT, h);
-	err = post(h, req);
-	if (err) {
-		/* Closed: post()'s acquire has ordered every revoke before this. */
-		hgei_arch_store_int(&req->result, err);
-		return err;
-	}
-	HGEI_STALL(HGEI_STALL_REMOTE_POSTED, h);
-	return 0;
+	return submit(h, req);
 }
 
 int hgei_req_result(const struct hgei_req *req)
 {
 	/* Acquire: pairs with the server's release of the result (G1). */
-	return atomic_load_explicit((_Atomic int *)&req->result, memory_order_acquire);
+	return hgei_arch_load_acquire_int(&req->result);
 }
 
 int hgei_req_wait(struct hgei_req *req)

@@ -9,7 +9,8 @@
 
 /* After the owners' wake()s, which may have claimed: on QEMU a claim can race an MSI
  * into another armed line the way an hgeie write can (hgei_arch_riscv.h). */
-static __attribute__((noinline)) unsigned sgei_done(struct hgei_hart *h, uint64_t pending, unsigned long woken)
+static __attribute__((noinline)) unsigned sgei_done(struct hgei_hart *h, uint64_t pending,
+						    unsigned long woken)
 {
 	hgei_arch_sgeip_settle();
 	hgei_count(&h->ctr_sgei_traps, 1);
@@ -19,10 +20,15 @@ static __attribute__((noinline)) unsigned sgei_done(struct hgei_hart *h, uint64_
 	return (unsigned)woken;
 }
 
-/* Wakes the owners of the lines of @fired, lowest first; returns how many had one. */
-static unsigned long wake_lines(struct hgei_hart *h, uint64_t fired)
+/*
+ * Wakes the owners of the lines of @fired, lowest first, @woken owners having been
+ * woken already, then the bookkeeping. Every case but the usual one (one pending
+ * line, with an owner) ends here.
+ */
+static __attribute__((noinline)) unsigned sgei_lines(struct hgei_hart *h, uint64_t pending,
+						     uint64_t fired, unsigned long woken)
 {
-	unsigned long g, woken = 0;
+	unsigned long g;
 	void *owner;
 
 	for (; fired; fired &= fired - 1) {
@@ -34,31 +40,20 @@ static unsigned long wake_lines(struct hgei_hart *h, uint64_t fired)
 			woken++;
 		}
 	}
-	return woken;
+	return sgei_done(h, pending, woken);
 }
 
-/* The lowest pending line ownerless: every line the slow way. */
-static __attribute__((noinline)) unsigned sgei_lines(struct hgei_hart *h, uint64_t pending)
-{
-	return sgei_done(h, pending, wake_lines(h, pending));
-}
-
-/* No line pending (another hart's hgeie write raced an MSI, say): just counted. */
+/* No line pending (a port that writes hgeie itself raced an MSI, say). Apart, so that
+ * the constants of its call are not set up on the way to wake(). */
 static __attribute__((noinline)) unsigned sgei_none(struct hgei_hart *h)
 {
 	return sgei_done(h, 0, 0);
 }
 
-/* The lowest line of @pending has been woken: the others, then the bookkeeping. */
-static __attribute__((noinline)) unsigned sgei_rest(struct hgei_hart *h, uint64_t pending)
-{
-	return sgei_done(h, pending, 1 + wake_lines(h, pending & (pending - 1)));
-}
-
 /*
  * The way to the first wake() is an SGEI's latency: it keeps only @h and @pending
  * live across that call and leaves the rest (other lines, the quirk's re-check, the
- * counters) to sgei_rest() and sgei_done() after it.
+ * counters) to sgei_lines() and sgei_done() after it.
  */
 unsigned hgei_handle_sgei(struct hgei_hart *h)
 {
@@ -82,9 +77,9 @@ unsigned hgei_handle_sgei(struct hgei_hart *h)
 	g = (unsigned)hgei_ctz(pending);
 	owner = hgei_owner_local(h, g);
 	if (!owner)
-		return sgei_lines(h, pending);
+		return sgei_lines(h, pending, pending, 0);
 	h->wake(owner, atomic_load_explicit(&h->hartid, memory_order_relaxed), g);
 	if (pending & (pending - 1))
-		return sgei_rest(h, pending);
+		return sgei_lines(h, pending, pending & (pending - 1), 1);
 	return sgei_done(h, pending, 1);
 }
