@@ -293,7 +293,9 @@ struct hgei_move_ops {
 int hgei_move(struct hgei_hart *from, unsigned line, struct hgei_hart *to, void *owner,
 	      bool armed, const struct hgei_move_ops *ops, void *state, struct hgei_line *out);
 
-/** Copies the hart's counters. Any hart; each value is read on its own. */
+/** Copies the hart's counters. Any hart; each value is read on its own. allocs is not
+ * counted on the hot path but derived (frees + revokes + the lines owned now): exact on
+ * a hart with no call in flight, like the others. */
 void hgei_hart_counters(const struct hgei_hart *h, struct hgei_counters *c);
 
 /** Reads the global figures. Any hart; the buckets are read one by one, not as a
