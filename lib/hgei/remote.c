@@ -123,25 +123,28 @@ static int wait_result(struct hgei_req *r)
 static int submit(struct hgei_hart *h, struct hgei_req *r)
 {
 	unsigned long flags;
-	int err;
+	int err = 0, res;
 
 	if (atomic_load_explicit(&h->hartid, memory_order_relaxed) == hgei_port_hartid() &&
 	    atomic_load_explicit(&h->reqs, memory_order_relaxed)) {
 		flags = hgei_arch_irq_save();
-		/* Plain: read on this hart, after this in program order. */
-		hgei_arch_store_int(&r->result, serve_one(h, r));
+		res = serve_one(h, r);
 		hgei_arch_irq_restore(flags);
-		return 0;
-	}
-	HGEI_STALL(HGEI_STALL_REMOTE_BUILT, h);
-	err = post(h, r);
-	if (err) {
+	} else {
+		HGEI_STALL(HGEI_STALL_REMOTE_BUILT, h);
+		err = post(h, r);
+		if (!err) {
+			HGEI_STALL(HGEI_STALL_REMOTE_POSTED, h);
+			return 0;
+		}
 		/* Closed: post()'s acquire has ordered every revoke before this. */
-		hgei_arch_store_int(&r->result, err);
-		return err;
+		res = err;
 	}
-	HGEI_STALL(HGEI_STALL_REMOTE_POSTED, h);
-	return 0;
+	/* Release, as the server's: an asynchronous request's owner may read the
+	 * result (acquire) on another hart, and then sees the local call's change or,
+	 * when closed, every revoke (G1). */
+	hgei_arch_store_release_int(&r->result, res);
+	return err;
 }
 
 static int remote(struct hgei_hart *h, enum hgei_req_op op, unsigned line, void *owner,
