@@ -29,6 +29,11 @@ struct bench_impl {
 	 * which take that hart's lock (the global lock) from wherever they run. */
 	int (*alloc_remote)(void *hart, void *owner, struct hgei_line *out);
 	int (*free_remote)(void *hart, unsigned line, void *owner);
+	/* free_remote without the wait, for a migrated vCPU's old line: lib/hgei's
+	 * hgei_remote_free_async() into @req, complete once hgei_req_result(@req) is
+	 * no longer HGEI_PENDING; returns < 0 when refused at once. NULL for the
+	 * baselines: their free_remote waits for nobody. */
+	int (*free_remote_post)(void *hart, unsigned line, void *owner, struct hgei_req *req);
 	/* The SGEI handler of the calling hart, @hart being its own: masks every pending
 	 * armed line and calls @ops->wake for its owner. hgei: hgei_handle_sgei(), with
 	 * the ops its hgei_hart_init() registered (@ops is not used); the baselines:

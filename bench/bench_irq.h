@@ -22,7 +22,9 @@ static inline uint64_t bench_irq_save(void)
 
 static inline void bench_irq_restore(uint64_t old)
 {
-	__asm__ volatile("csrs sstatus, %0" :: "r"(old & 2) : "memory");
+	/* The whole old sstatus, as lib/hgei's hgei_arch_irq_restore(): nothing in
+	 * the section clears another bit, so setting them again changes none. */
+	__asm__ volatile("csrs sstatus, %0" :: "r"(old) : "memory");
 }
 #else
 #include "hgei_port.h"

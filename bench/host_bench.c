@@ -13,7 +13,8 @@
  *    the owner (lib/hgei: hgei_handle_sgei(); the baselines: Linux KVM's handler,
  *    bench/baseline_lines.h), the guest's claim (emu_hart_lower()), disarm, free;
  *    one cycle in eight (staggered by thread) hands its line to the next thread,
- *    which frees it from there (lib/hgei: hgei_remote_free()).
+ *    which frees it from there (lib/hgei: hgei_remote_free_async(), completed
+ *    before the taker posts its next one and before its end).
  *
  * Every thread serves its hart's kicks (hgei_sync()) between operations and while a
  * remote call of its own waits (emu_hart.c's serve hook), as a hart with interrupts
@@ -127,17 +128,46 @@ static uint64_t contention_loop(struct worker *w, struct emu_hart *e)
 	return n;
 }
 
+/* lib/hgei's asynchronous free of the last line taken from thread p: one at a time,
+ * the taker's (p's successor) to complete. */
+static struct hgei_req free_req[BENCH_HOST_THREADS];
+static bool free_req_out[BENCH_HOST_THREADS];
+
+/* Completes the taker's outstanding free from @p, if any, serving the taker's own
+ * kicks meanwhile; returns errors. */
+static uint64_t reap(unsigned p, struct emu_hart *e, unsigned self)
+{
+	int err;
+
+	if (!free_req_out[p])
+		return 0;
+	while ((err = hgei_req_result(&free_req[p])) == HGEI_PENDING) {
+		serve_kicks(e, self);
+		sched_yield();
+	}
+	free_req_out[p] = false;
+	return err != 0;
+}
+
 /* Frees the line thread @p handed over, if any; returns errors. */
-static uint64_t take(const struct bench_impl *impl, unsigned p)
+static uint64_t take(const struct bench_impl *impl, unsigned p, struct emu_hart *e,
+		     unsigned self)
 {
 	unsigned line = atomic_load_explicit(&handoff[p], memory_order_acquire);
-	int err;
+	uint64_t err;
 
 	if (!line)
 		return 0;
-	err = impl->free_remote(impl->hart(p), line, &vcpus[p][1]);
+	if (impl->free_remote_post) {
+		err = reap(p, e, self);
+		free_req_out[p] = !impl->free_remote_post(impl->hart(p), line, &vcpus[p][1],
+							  &free_req[p]);
+		err += !free_req_out[p];
+	} else {
+		err = impl->free_remote(impl->hart(p), line, &vcpus[p][1]) != 0;
+	}
 	atomic_store_explicit(&handoff[p], 0, memory_order_release);
-	return err != 0;
+	return err;
 }
 
 static uint64_t vcpu_loop(struct worker *w, struct emu_hart *e)
@@ -153,7 +183,7 @@ static uint64_t vcpu_loop(struct worker *w, struct emu_hart *e)
 		uint64_t woken = v->woken;
 		struct hgei_line l;
 
-		err += take(impl, pred);
+		err += take(impl, pred, e, i);
 		if (impl->alloc(local, v, &l)) {
 			err++;
 			continue;
@@ -171,7 +201,7 @@ static uint64_t vcpu_loop(struct worker *w, struct emu_hart *e)
 			continue;
 		}
 		while (atomic_load_explicit(&handoff[i], memory_order_acquire)) {
-			err += take(impl, pred);
+			err += take(impl, pred, e, i);
 			serve_kicks(e, i);
 			sched_yield();
 		}
@@ -191,10 +221,11 @@ static void wind_down(struct worker *w, struct emu_hart *e)
 		atomic_store_explicit(&cycles_done[i], 1, memory_order_release);
 		while (!atomic_load_explicit(&cycles_done[pred], memory_order_acquire) ||
 		       atomic_load_explicit(&handoff[pred], memory_order_acquire)) {
-			w->errors += take(w->impl, pred);
+			w->errors += take(w->impl, pred, e, i);
 			serve_kicks(e, i);
 			sched_yield();
 		}
+		w->errors += reap(pred, e, i);
 	}
 	atomic_fetch_add(&finished, 1);
 	while (atomic_load(&finished) < w->n) {

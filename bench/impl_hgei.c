@@ -52,6 +52,11 @@ static int h_free_remote(void *hart, unsigned line, void *owner)
 	return hgei_remote_free(hart, line, owner);
 }
 
+static int h_free_remote_post(void *hart, unsigned line, void *owner, struct hgei_req *req)
+{
+	return hgei_remote_free_async(hart, line, owner, req);
+}
+
 /* The library's own handler: the wake hook is the one hgei_hart_init() registered. */
 static unsigned h_sgei(void *hart, const struct hgei_ops *ops)
 {
@@ -69,5 +74,6 @@ const struct bench_impl bench_hgei = {
 	.disarm = h_disarm,
 	.alloc_remote = h_alloc_remote,
 	.free_remote = h_free_remote,
+	.free_remote_post = h_free_remote_post,
 	.sgei = h_sgei,
 };

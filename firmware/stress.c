@@ -13,7 +13,8 @@
  *   ARMED --CAS (any sender)--> SENDING --MSI store, then--> SENT
  *   SENT  --SGEI, wake, claim (owner)--> ARMED (re-armed)
  *   ARMED/SENT --CAS, disable file, pending? dropped, free (owner)--> EMPTY
- *   ARMED/SENT --CAS, hgei_free from another hart (remote)--> ZOMBIE/ZOMBIE_SENT
+ *   ARMED/SENT --CAS, hgei_free from another hart (remote: blocking, or asynchronous
+ *                and completed)--> ZOMBIE/ZOMBIE_SENT
  *   ZOMBIE*    --disable file, pending? dropped (owner)--> EMPTY
  *
  * The ticket belongs to the line, not to an owner: the allocator hands out the lowest
@@ -199,15 +200,36 @@ static void send(struct fw_hart *self, struct fw_hart *to, struct stress_slot *s
 	csr_set(CSR_SSTATUS, SSTATUS_SIE);
 }
 
+/*
+ * Half of the remote frees are asynchronous: posted, then one MSI step elsewhere while
+ * the owner may be serving it, then its completion awaited. Only completion (G1) makes
+ * the line the owner's to clean up: the owner's allocation of it spins, masked, while
+ * it is FREEING, so the ticket moves on right after completion, never later (a freer
+ * that went on to a blocking call to that owner would wait for it for ever).
+ */
 static void remote_free(struct fw_hart *self, struct fw_hart *to, struct stress_slot *slot)
 {
+	struct stress_hart *s = of(self);
 	uint32_t st = atomic_load_explicit(&slot->state, memory_order_acquire);
 	uint32_t next = st == SENT ? ZOMBIE_SENT : ZOMBIE;
+	struct fw_hart *other;
+	struct hgei_req req;
+	int err;
 
 	if ((st != ARMED && st != SENT) ||
 	    !atomic_compare_exchange_strong(&slot->state, &st, FREEING))
 		return;
-	if (hgei_remote_free(&to->hgei, slot->line, &of(to)->owner))
+	if (rnd(s, 2)) {
+		err = hgei_remote_free_async(&to->hgei, slot->line, &of(to)->owner, &req);
+		other = peers[rnd(s, nr_peers)];
+		if (other->lines > 0)
+			send(self, other, &of(other)->slots[1 + rnd(s, (uint32_t)other->lines)]);
+		if (!err)
+			err = hgei_req_wait(&req);
+	} else {
+		err = hgei_remote_free(&to->hgei, slot->line, &of(to)->owner);
+	}
+	if (err)
 		of(self)->n.errors++;
 	else
 		of(self)->n.remote_frees++;

@@ -48,7 +48,22 @@ struct hgei_counters {
 	uint64_t requests;	/* remote calls served by this hart */
 };
 
-struct hgei_req;
+/** hgei_req_result() of a request not yet served. Results are 0 or negative. */
+#define HGEI_PENDING	1
+
+/**
+ * A remote request. The blocking remote calls keep theirs on the caller's stack; an
+ * asynchronous one (hgei_remote_free_async()) is the caller's to keep until it has
+ * completed. Treat as opaque.
+ */
+struct hgei_req {
+	struct hgei_req *next;
+	void *owner;
+	struct hgei_line *out;		/* alloc's */
+	unsigned line;
+	unsigned op;
+	_Atomic int result;		/* HGEI_PENDING until served */
+};
 
 /**
  * Per-hart state. Allocate one per hart (static or carved from RAM), zeroed before
@@ -67,15 +82,18 @@ struct hgei_hart {
 	void *_Atomic owners[HGEI_MAX_LINES + 1];
 	/* Remote requests: NULL while offline (closed), else a list ending in a marker. */
 	struct hgei_req *_Atomic reqs;
-	_Atomic uint64_t ctr_allocs, ctr_frees, ctr_alloc_failures, ctr_free_failures;
+	/* No allocs: derived from frees, revokes and the lines owned (hgei_hart_counters()). */
+	_Atomic uint64_t ctr_frees, ctr_alloc_failures, ctr_free_failures;
 	_Atomic uint64_t ctr_sgei_traps, ctr_dispatches, ctr_spurious, ctr_revokes;
 	_Atomic uint64_t ctr_requests;
 	_Atomic uint32_t hartid;
+	/* Written only on the hart, read by others for the counters (allocs). */
+	_Atomic uint64_t free;		/* bit g set: line g is free */
+	_Atomic uint64_t lines_mask;	/* bits 1..nr_lines while online, else 0 */
 	/* The hart's own: read and written only on it. */
-	uint64_t free;			/* bit g set: line g is free */
-	uint64_t lines_mask;		/* bits 1..nr_lines while online, else 0 */
 	uint64_t slot_pa;
 	const struct hgei_ops *ops;
+	void (*wake)(void *owner, uint32_t hartid, unsigned line);	/* ops->wake */
 	uint8_t online, nr_lines, geilen, dt_limit;
 };
 
@@ -92,7 +110,10 @@ struct hgei_figures {
  *
  *  G1  Once hgei_free() or hgei_remote_free() of an owner's line has returned (0, or
  *      -HGEI_ENODEV because the hart went offline), no wake() or revoke() for that
- *      owner and line is running or will start.
+ *      owner and line is running or will start. For hgei_remote_free_async() the
+ *      same holds once its request has completed: hgei_req_result() (or
+ *      hgei_req_wait()) has returned something other than HGEI_PENDING. Only then
+ *      may the owner (and the request) be freed or reused.
  *  G2  Nothing a former owner does with a line (arm, disarm, free, a late remote
  *      request, hgei_owner()) changes the line's state for its next owner: every
  *      request is checked against the line's owner on the owning hart, in the same
@@ -175,6 +196,35 @@ int hgei_remote_alloc(struct hgei_hart *h, void *owner, struct hgei_line *out);
 /** hgei_free() on @h's hart, from any hart (see hgei_remote_alloc()). G1 holds once
  * it returns 0: KVM's free of a migrated vCPU's old line. */
 int hgei_remote_free(struct hgei_hart *h, unsigned line, void *owner);
+/**
+ * hgei_remote_free() without the wait: the request is built in @req, pushed onto
+ * @h's list with one LR/SC and @h kicked if the list was empty, and the call returns;
+ * @h's hart serves it in hgei_sync() with the checks and result of hgei_free() there.
+ * @req is the caller's: it must stay valid, and not be posted again, until the
+ * request has completed (hgei_req_result() no longer HGEI_PENDING). Completion is
+ * the free's G1 point: the owner may be freed from then on, not before. For a
+ * migrated vCPU's old line (disarmed already), the hypervisor posts the free and goes
+ * on; it checks completion before it frees the vCPU or reuses @req.
+ * Returns 0 once posted (or, on @h's own hart, once the local call has been made:
+ * then complete at once), or -HGEI_ENODEV when @h is offline (closed): then the
+ * request has completed with that result and G1 holds already.
+ */
+int hgei_remote_free_async(struct hgei_hart *h, unsigned line, void *owner,
+			   struct hgei_req *req);
+
+/**
+ * The result of an asynchronous request: HGEI_PENDING until the owning hart has
+ * served it, then hgei_free()'s result (0, -HGEI_EINVAL) or -HGEI_ENODEV. Any hart,
+ * any context; one load with acquire (the served state change is visible after it).
+ */
+int hgei_req_result(const struct hgei_req *req);
+
+/**
+ * Waits until @req has completed and returns its result (hgei_req_result()). As the
+ * blocking remote calls wait: where the calling hart still serves its own kicks.
+ */
+int hgei_req_wait(struct hgei_req *req);
+
 /** hgei_arm() on @h's hart, from any hart (see hgei_remote_alloc()). */
 int hgei_remote_arm(struct hgei_hart *h, unsigned line, void *owner);
 /** hgei_disarm() on @h's hart, from any hart (see hgei_remote_alloc()). */
@@ -243,7 +293,9 @@ struct hgei_move_ops {
 int hgei_move(struct hgei_hart *from, unsigned line, struct hgei_hart *to, void *owner,
 	      bool armed, const struct hgei_move_ops *ops, void *state, struct hgei_line *out);
 
-/** Copies the hart's counters. Any hart; each value is read on its own. */
+/** Copies the hart's counters. Any hart; each value is read on its own. allocs is not
+ * counted on the hot path but derived (frees + revokes + the lines owned now): exact on
+ * a hart with no call in flight, like the others. */
 void hgei_hart_counters(const struct hgei_hart *h, struct hgei_counters *c);
 
 /** Reads the global figures. Any hart; the buckets are read one by one, not as a

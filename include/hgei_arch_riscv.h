@@ -34,15 +34,23 @@
  * visible to the check below, and rewriting hgeie makes QEMU recompute SGEIP. Called
  * after every hgeie write and at the end of the SGEI handler (after the owners'
  * claims), which also covers the handler's own mask at its start: that write uses
- * hgei_arch_hgeie_clear_unsettled(), keeping three CSR reads off the way to wake().
- * Costs three CSR reads; real harts compute SGEIP in hardware and need none.
+ * hgei_arch_hgeie_clear_unsettled(), keeping the re-check off the way to wake().
+ * Costs one CSR read when no guest file of the hart is pending, three when one is;
+ * real harts compute SGEIP in hardware and need none. Reading hgeip before hgeie is
+ * as good as after: an MSI whose hgeip bit this read misses set SGEIP itself after
+ * our hgeie write had returned (QEMU's mip update is locked, see above).
  */
 static inline void hgei_arch_sgeip_settle(void)
 {
 #ifdef HGEI_QUIRK_SGEIP_RECHECK
-	uint64_t e = hgei_csr_read(HGEI_CSR_HGEIE);
+	/* hgeip first: with no guest file pending at all (the usual case) that is one
+	 * read and a branch. */
+	uint64_t p = hgei_csr_read(HGEI_CSR_HGEIP), e;
 
-	if ((hgei_csr_read(HGEI_CSR_HGEIP) & e) && !(hgei_csr_read(HGEI_CSR_HIP) & HGEI_HIP_SGEIP))
+	if (!p)
+		return;
+	e = hgei_csr_read(HGEI_CSR_HGEIE);
+	if ((p & e) && !(hgei_csr_read(HGEI_CSR_HIP) & HGEI_HIP_SGEIP))
 		hgei_csr_write(HGEI_CSR_HGEIE, e);
 #endif
 }
@@ -93,6 +101,21 @@ static inline void hgei_arch_store_ptr(void *_Atomic *p, void *v)
 	__asm__ volatile("sd %z1, %0" : "=m"(*(void **)p) : "rJ"(v));
 }
 
+static inline void hgei_arch_store_int(_Atomic int *p, int v)
+{
+	__asm__ volatile("sw %z1, %0" : "=m"(*(int *)p) : "rJ"(v));
+}
+
+/* C11's acquire load in the ISA manual's mapping, lw; fence r,rw (GCC 12 follows the
+ * load with a full fence iorw,iorw). */
+static inline int hgei_arch_load_acquire_int(const _Atomic int *p)
+{
+	int v;
+
+	__asm__ volatile("lw %0, %1\n\tfence r, rw" : "=r"(v) : "m"(*(const int *)p) : "memory");
+	return v;
+}
+
 /* C11's release store in the ISA manual's mapping, fence rw,w; sw (GCC 12 adds an
  * amoswap.w to its fence). */
 static inline void hgei_arch_store_release_int(_Atomic int *p, int v)
@@ -104,6 +127,11 @@ static inline void hgei_arch_store_release_int(_Atomic int *p, int v)
  * The hart's interrupts masked (sstatus.SIE clear) around a local call: the request
  * server and the SGEI handler run in traps on the same hart and change the same
  * state. The "memory" clobbers keep the compiler's accesses inside.
+ * The flags are the whole old sstatus, and the restore sets again every bit that
+ * was set in it: SIE if it was, and the others, which nothing between the two
+ * clears (no trap is taken in between; a callback run there, such as revoke(),
+ * runs with interrupts masked and leaves sstatus as it found it). That spares the
+ * `andi` of Linux's `flags & SR_IE` on every local call.
  */
 #define HGEI_SSTATUS_SIE	2UL
 static inline unsigned long hgei_arch_irq_save(void)
@@ -111,7 +139,7 @@ static inline unsigned long hgei_arch_irq_save(void)
 	unsigned long old;
 
 	__asm__ volatile("csrrci %0, sstatus, %1" : "=r"(old) : "i"(HGEI_SSTATUS_SIE) : "memory");
-	return old & HGEI_SSTATUS_SIE;
+	return old;
 }
 
 static inline void hgei_arch_irq_restore(unsigned long flags)

@@ -31,6 +31,7 @@ PATHS = [
     ("arm_local", "hgei_arm"),
     ("disarm_local", "hgei_disarm"),
     ("remote_free", "hgei_remote_free"),
+    ("remote_free_async", "hgei_remote_free_async"),
     ("remote_alloc", "hgei_remote_alloc"),
     ("sync", "hgei_sync"),
     ("sgei", "hgei_handle_sgei"),

@@ -174,5 +174,22 @@ void bench_ops(struct fw_hart *self, struct fw_hart *remote)
 		}
 		bench_print("kick_send_instr", bench_median(dk, BENCH_RUNS) - o, "instructions");
 	}
+	/* The asynchronous remote free as its caller pays for it: the post (one LR/SC)
+	 * and the kick; its completion is awaited outside the count. */
+	if (remote) {
+		uint64_t dp[BENCH_RUNS];
+		struct hgei_req req;
+		struct hgei_line l;
+
+		for (unsigned r = 0; r < BENCH_RUNS; r++) {
+			pace();
+			errors += hgei_remote_alloc(&remote->hgei, &owner, &l) != 0;
+			pace();
+			TIMED(dp[r], hgei_remote_free_async(&remote->hgei, l.line, &owner, &req));
+			errors += hgei_req_wait(&req) != 0;
+		}
+		bench_print("free_remote_async_instr", bench_median(dp, BENCH_RUNS) - o,
+			    "instructions");
+	}
 	bench_print("ops_errors", errors, "calls");
 }

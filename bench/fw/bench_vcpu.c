@@ -9,9 +9,11 @@
  *
  * and one cycle in eight is a migration: the hart does not free that line itself
  * but hands it to the next participant, which frees it from there: lib/hgei through
- * hgei_remote_free() (bench/impl_hgei.c: the line is not on the caller's hart), the
- * baselines with their free on the other hart's state under that hart's lock (the
- * global lock), as KVM frees a migrated vCPU's old line from its new hart.
+ * hgei_remote_free_async() (bench/impl_hgei.c: the request is posted and the old
+ * hart serves it when it takes the kick; the taker checks its completion before it
+ * posts its next one and before its end), the baselines with their free on the other
+ * hart's state under that hart's lock (the global lock), as KVM frees a migrated
+ * vCPU's old line from its new hart.
  *
  * Cost per cycle = instructions retired by all harts from the first start to the
  * last end (a hart's end comes after it has freed every line handed to it), divided
@@ -106,19 +108,46 @@ static inline void pace(volatile uint64_t *mtimecmp)
 	*mtimecmp = csr_read(CSR_TIME) + BENCH_SLICE_TICKS;
 }
 
+/* lib/hgei's asynchronous free of the last line taken from participant p: one at a
+ * time, the taker's (p's successor) to complete. */
+static struct hgei_req free_req[BENCH_MAX_HARTS];
+static bool free_req_out[BENCH_MAX_HARTS];
+
+/* Completes the taker's outstanding free from @p, if any; returns errors. Its own
+ * kicks are served meanwhile (interrupts are on). */
+static uint32_t reap(uint32_t p, volatile uint64_t *mtimecmp)
+{
+	int err;
+
+	if (!free_req_out[p])
+		return 0;
+	while ((err = hgei_req_result(&free_req[p])) == HGEI_PENDING)
+		pace(mtimecmp);
+	free_req_out[p] = false;
+	return err != 0;
+}
+
 /* Frees the line participant @p handed over, if there is one; returns errors. */
-static uint32_t take(const struct bench_impl *impl, uint32_t p)
+static uint32_t take(const struct bench_impl *impl, uint32_t p, volatile uint64_t *mtimecmp)
 {
 	/* Acquire: pairs with the hand-over's release (the line's alloc before it). */
 	uint32_t line = atomic_load_explicit(&handoff[p], memory_order_acquire);
-	int err;
+	uint32_t err;
 
 	if (!line)
 		return 0;
-	err = impl->free_remote(impl->hart(p), line, (void *)&vcpus[p][1]);
-	/* Release: the free is done before p may hand over its next line. */
+	if (impl->free_remote_post) {
+		err = reap(p, mtimecmp);
+		free_req_out[p] = !impl->free_remote_post(impl->hart(p), line,
+							  (void *)&vcpus[p][1], &free_req[p]);
+		err += !free_req_out[p];
+	} else {
+		err = impl->free_remote(impl->hart(p), line, (void *)&vcpus[p][1]) != 0;
+	}
+	/* Release: p may hand over its next line (a free still pending on p's hart
+	 * names the old line; p's next allocation gets another). */
 	atomic_store_explicit(&handoff[p], 0, memory_order_release);
-	return err != 0;
+	return err;
 }
 
 /* The guest claims its identity: hgeip falls. */
@@ -198,7 +227,7 @@ static void run_body(struct fw_hart **order, uint32_t pos, uint32_t word)
 		struct hgei_line l;
 
 		pace(mtimecmp);
-		err += take(impl, pred);
+		err += take(impl, pred, mtimecmp);
 		/* vCPU load: a line on this hart, armed as the vCPU blocks. */
 		if (impl->alloc(local, v, &l)) {
 			err++;
@@ -218,7 +247,7 @@ static void run_body(struct fw_hart **order, uint32_t pos, uint32_t word)
 		}
 		/* Migration: the next participant frees it, once it took the last one. */
 		while (atomic_load_explicit(&handoff[pos], memory_order_acquire)) {
-			err += take(impl, pred);
+			err += take(impl, pred, mtimecmp);
 			pace(mtimecmp);
 		}
 		atomic_store_explicit(&handoff[pos], l.line, memory_order_release);
@@ -228,9 +257,11 @@ static void run_body(struct fw_hart **order, uint32_t pos, uint32_t word)
 	atomic_store_explicit(&cycles_done[pos], 1, memory_order_release);
 	while (!atomic_load_explicit(&cycles_done[pred], memory_order_acquire) ||
 	       atomic_load_explicit(&handoff[pred], memory_order_acquire)) {
-		err += take(impl, pred);
+		err += take(impl, pred, mtimecmp);
 		pace(mtimecmp);
 	}
+	/* The last free handed over has completed: this participant's end. */
+	err += reap(pred, mtimecmp);
 	t1 = bench_instret();
 	csr_write(CSR_SSCRATCH, 0);
 	csr_set(CSR_SIE, SIE_STIE);

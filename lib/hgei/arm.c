@@ -6,7 +6,7 @@
  */
 #include "internal.h"
 
-static bool owned_by(struct hgei_hart *h, unsigned line, void *owner)
+static inline bool owned_by(struct hgei_hart *h, unsigned line, void *owner)
 {
 	/* owners[] never holds NULL's twin (void *)1, so a non-NULL @owner that
 	 * matches is a real one. */

@@ -50,10 +50,11 @@ int hgei_hart_init(struct hgei_hart *h, uint32_t hartid, unsigned dt_limit,
 	 * is NULL already: zeroed, freed, or revoked by offline.
 	 */
 	atomic_store_explicit(&h->hartid, hartid, memory_order_relaxed);
-	h->free = mask;
-	h->lines_mask = mask;
+	hgei_arch_store(&h->free, mask);
+	hgei_arch_store(&h->lines_mask, mask);
 	h->slot_pa = slot_pa;
 	h->ops = ops;
+	h->wake = ops->wake;
 	h->geilen = geilen;
 	h->dt_limit = dt_limit > 255 ? 255 : dt_limit;
 	h->nr_lines = n;
@@ -75,7 +76,7 @@ int hgei_hart_init(struct hgei_hart *h, uint32_t hartid, unsigned dt_limit,
 static unsigned revoke_lines(struct hgei_hart *h)
 {
 	uint32_t hartid = atomic_load_explicit(&h->hartid, memory_order_relaxed);
-	uint64_t owned = h->lines_mask & ~h->free;
+	uint64_t owned = hgei_load(&h->lines_mask) & ~hgei_load(&h->free);
 	unsigned revoked = 0;
 	unsigned long g;
 	void *owner;
@@ -115,8 +116,8 @@ int hgei_hart_offline(struct hgei_hart *h)
 	h->online = 0;
 	hgei_arch_hgeie_write(0);
 	revoked = revoke_lines(h);
-	h->free = 0;
-	h->lines_mask = 0;
+	hgei_arch_store(&h->lines_mask, 0);
+	hgei_arch_store(&h->free, 0);
 	/*
 	 * Acquire: pairs with the posters' release. Release: a poster that finds the
 	 * list closed (its acquire) sees every revoke above. What was posted before the
@@ -155,18 +156,20 @@ void hgei_get_figures(struct hgei_figures *f)
 
 void hgei_hart_counters(const struct hgei_hart *h, struct hgei_counters *c)
 {
-	struct hgei_hart *m = (struct hgei_hart *)h;
+	uint64_t owned;
 
-	/* Relaxed: statistics. */
-	c->allocs = atomic_load_explicit(&m->ctr_allocs, memory_order_relaxed);
-	c->frees = atomic_load_explicit(&m->ctr_frees, memory_order_relaxed);
-	c->alloc_failures = atomic_load_explicit(&m->ctr_alloc_failures,
-						 memory_order_relaxed);
-	c->free_failures = atomic_load_explicit(&m->ctr_free_failures,
-						memory_order_relaxed);
-	c->sgei_traps = atomic_load_explicit(&m->ctr_sgei_traps, memory_order_relaxed);
-	c->dispatches = atomic_load_explicit(&m->ctr_dispatches, memory_order_relaxed);
-	c->spurious = atomic_load_explicit(&m->ctr_spurious, memory_order_relaxed);
-	c->revokes = atomic_load_explicit(&m->ctr_revokes, memory_order_relaxed);
-	c->requests = atomic_load_explicit(&m->ctr_requests, memory_order_relaxed);
+	/* Relaxed: statistics, each word read on its own. Every allocated line has
+	 * been freed, revoked, or is owned now: exact on a quiet hart; with calls in
+	 * flight on it, allocs is as good as any other counter read meanwhile. */
+	c->frees = hgei_load(&h->ctr_frees);
+	c->revokes = hgei_load(&h->ctr_revokes);
+	owned = ~hgei_load(&h->free);
+	owned &= hgei_load(&h->lines_mask);
+	c->allocs = c->frees + c->revokes + hgei_popcount(owned);
+	c->alloc_failures = hgei_load(&h->ctr_alloc_failures);
+	c->free_failures = hgei_load(&h->ctr_free_failures);
+	c->sgei_traps = hgei_load(&h->ctr_sgei_traps);
+	c->dispatches = hgei_load(&h->ctr_dispatches);
+	c->spurious = hgei_load(&h->ctr_spurious);
+	c->requests = hgei_load(&h->ctr_requests);
 }

@@ -53,21 +53,25 @@ static inline unsigned long hgei_ctz(uint64_t x)
 #endif
 }
 
+/* Number of set bits of @x. Without Zbb GCC 12 calls libgcc for the builtin. */
+static inline unsigned long hgei_popcount(uint64_t x)
+{
+#ifdef __riscv_zbb
+	return (unsigned long)__builtin_popcountll(x);
+#else
+	unsigned long n = 0;
+
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+#endif
+}
+
 /* A request list's end: the list is open (online) and takes requests. */
 #define HGEI_REQS_OPEN		((struct hgei_req *)(uintptr_t)1)
 
 enum hgei_req_op { HGEI_REQ_ALLOC, HGEI_REQ_FREE, HGEI_REQ_ARM, HGEI_REQ_DISARM };
-#define HGEI_REQ_PENDING	1	/* result until served; results are 0 or < 0 */
-
-/* A remote call, on the caller's stack until the owning hart has written result. */
-struct hgei_req {
-	struct hgei_req *next;
-	void *owner;
-	struct hgei_line *out;		/* HGEI_REQ_ALLOC */
-	unsigned line;
-	enum hgei_req_op op;
-	_Atomic int result;
-};
+/* struct hgei_req is in hgei.h: hgei_remote_free_async() callers hold one. */
 
 /*
  * Replaces *@p if it is still *@expected, seq_cst on success, relaxed on failure;
@@ -99,17 +103,34 @@ static inline void hgei_arch_store_ptr(void *_Atomic *p, void *v)
 	atomic_store_explicit(p, v, memory_order_relaxed);
 }
 
+static inline void hgei_arch_store_int(_Atomic int *p, int v)
+{
+	atomic_store_explicit(p, v, memory_order_relaxed);
+}
+
+static inline int hgei_arch_load_acquire_int(const _Atomic int *p)
+{
+	return atomic_load_explicit((_Atomic int *)p, memory_order_acquire);
+}
+
 static inline void hgei_arch_store_release_int(_Atomic int *p, int v)
 {
 	atomic_store_explicit(p, v, memory_order_release);
 }
 #endif
 
+/* A word of the hart's own that other harts may read (the free map, the counters):
+ * on its hart nothing else writes it, so a relaxed load (a plain ld) is exact. */
+static inline uint64_t hgei_load(const _Atomic uint64_t *p)
+{
+	return atomic_load_explicit((_Atomic uint64_t *)p, memory_order_relaxed);
+}
+
 /* A counter of the hart's own, read by others through hgei_hart_counters(). Only
  * with the hart's interrupts masked, so nothing on the hart interleaves with it. */
 static inline void hgei_count(_Atomic uint64_t *c, uint64_t n)
 {
-	hgei_arch_store(c, atomic_load_explicit(c, memory_order_relaxed) + n);
+	hgei_arch_store(c, hgei_load(c) + n);
 }
 
 /* The owner of @line, read on its own hart (where nothing can change it meanwhile). */

@@ -104,14 +104,46 @@ static int wait_result(struct hgei_req *r)
 
 #ifdef HGEI_HOST
 	while ((err = atomic_load_explicit(&r->result, memory_order_acquire)) ==
-	       HGEI_REQ_PENDING)
+	       HGEI_PENDING)
 		hgei_arch_relax();
 #else
 	while ((err = atomic_load_explicit(&r->result, memory_order_relaxed)) ==
-	       HGEI_REQ_PENDING)
+	       HGEI_PENDING)
 		hgei_arch_relax();
 	atomic_thread_fence(memory_order_acquire);
 #endif
+	return err;
+}
+
+/*
+ * Posts @r (built, its result HGEI_PENDING) on @h's list or, on @h's own hart, where a
+ * request would wait for itself, makes the local call here and stores its result.
+ * Returns 0, or -HGEI_ENODEV when @h is closed, stored as the result too.
+ */
+static int submit(struct hgei_hart *h, struct hgei_req *r)
+{
+	unsigned long flags;
+	int err = 0, res;
+
+	if (atomic_load_explicit(&h->hartid, memory_order_relaxed) == hgei_port_hartid() &&
+	    atomic_load_explicit(&h->reqs, memory_order_relaxed)) {
+		flags = hgei_arch_irq_save();
+		res = serve_one(h, r);
+		hgei_arch_irq_restore(flags);
+	} else {
+		HGEI_STALL(HGEI_STALL_REMOTE_BUILT, h);
+		err = post(h, r);
+		if (!err) {
+			HGEI_STALL(HGEI_STALL_REMOTE_POSTED, h);
+			return 0;
+		}
+		/* Closed: post()'s acquire has ordered every revoke before this. */
+		res = err;
+	}
+	/* Release, as the server's: an asynchronous request's owner may read the
+	 * result (acquire) on another hart, and then sees the local call's change or,
+	 * when closed, every revoke (G1). */
+	hgei_arch_store_release_int(&r->result, res);
 	return err;
 }
 
@@ -120,24 +152,10 @@ static int remote(struct hgei_hart *h, enum hgei_req_op op, unsigned line, void 
 {
 	/* Initialised, not atomic_init(): GCC 12 makes that an amoswap too. */
 	struct hgei_req r = { .owner = owner, .out = out, .line = line, .op = op,
-			      .result = HGEI_REQ_PENDING };
-	unsigned long flags;
-	int err;
+			      .result = HGEI_PENDING };
+	int err = submit(h, &r);
 
-	/* On its own hart a request would wait for itself: serve it here. */
-	if (atomic_load_explicit(&h->hartid, memory_order_relaxed) == hgei_port_hartid() &&
-	    atomic_load_explicit(&h->reqs, memory_order_relaxed)) {
-		flags = hgei_arch_irq_save();
-		err = serve_one(h, &r);
-		hgei_arch_irq_restore(flags);
-		return err;
-	}
-	HGEI_STALL(HGEI_STALL_REMOTE_BUILT, h);
-	err = post(h, &r);
-	if (err)
-		return err;
-	HGEI_STALL(HGEI_STALL_REMOTE_POSTED, h);
-	return wait_result(&r);
+	return err ? err : wait_result(&r);
 }
 
 static void clear_line(struct hgei_line *out)
@@ -159,6 +177,36 @@ int hgei_remote_alloc(struct hgei_hart *h, void *owner, struct hgei_line *out)
 int hgei_remote_free(struct hgei_hart *h, unsigned line, void *owner)
 {
 	return remote(h, HGEI_REQ_FREE, line, owner, NULL);
+}
+
+/*
+ * The same request as hgei_remote_free(), in the caller's @req, without the wait:
+ * completion is the server's release store of the result, which hgei_req_result()
+ * reads with acquire, so G1 holds from there exactly as when hgei_remote_free()
+ * returns (the server acts, then stores the result; a wake() or revoke() of the
+ * line runs on the same hart, masked, before or after that whole step).
+ */
+int hgei_remote_free_async(struct hgei_hart *h, unsigned line, void *owner,
+			   struct hgei_req *req)
+{
+	req->owner = owner;
+	req->out = NULL;
+	req->line = line;
+	req->op = HGEI_REQ_FREE;
+	/* Plain: the post's release publishes it with the rest of the request. */
+	hgei_arch_store_int(&req->result, HGEI_PENDING);
+	return submit(h, req);
+}
+
+int hgei_req_result(const struct hgei_req *req)
+{
+	/* Acquire: pairs with the server's release of the result (G1). */
+	return hgei_arch_load_acquire_int(&req->result);
+}
+
+int hgei_req_wait(struct hgei_req *req)
+{
+	return wait_result(req);
 }
 
 int hgei_remote_arm(struct hgei_hart *h, unsigned line, void *owner)

@@ -373,6 +373,126 @@ static void test_g1_free_vs_offline(void)
 	harts_stop();
 }
 
+/* ---- G1 for the asynchronous free: from its completion on ---------------------------
+ * The free is posted while the owner's wake() runs on the line's hart: the post must
+ * return without waiting for it (that is the call's point), and the request must not
+ * complete before the wake has returned. The same against offline's revoke. */
+
+static _Atomic int ga_complete, ga_posted, ga_in_cb, ga_complete_during_cb;
+static _Atomic int ga_posted_during_cb;
+
+/* wake() or revoke() of the owner runs long: its request must not complete meanwhile. */
+static void ga_slow_cb(struct owner *o)
+{
+	(void)o;
+	atomic_store(&ga_in_cb, 1);
+	if (wait_flag(&ga_posted, STALL_MS))
+		atomic_store(&ga_posted_during_cb, 1);
+	if (wait_flag(&ga_complete, STALL_MS))
+		atomic_store(&ga_complete_during_cb, 1);
+}
+
+struct async_free_call {
+	unsigned hart, line;
+	struct owner *o;
+	struct hgei_req req;
+	int posted, result;
+};
+
+static void *async_free_thread(void *arg)
+{
+	struct async_free_call *c = arg;
+
+	emu_hart_bind(&harts[2].e);
+	c->posted = hgei_remote_free_async(&harts[c->hart].h, c->line, c->o, &c->req);
+	atomic_store(&ga_posted, 1);
+	while ((c->result = hgei_req_result(&c->req)) == HGEI_PENDING)
+		sched_yield();
+	atomic_store(&ga_complete, 1);
+	return NULL;
+}
+
+static void ga_reset(void)
+{
+	atomic_store(&ga_complete, 0);
+	atomic_store(&ga_posted, 0);
+	atomic_store(&ga_in_cb, 0);
+	atomic_store(&ga_complete_during_cb, 0);
+	atomic_store(&ga_posted_during_cb, 0);
+}
+
+static void test_g1_async_free_during_wake(void)
+{
+	struct owner a;
+	struct async_free_call c = { .hart = 0, .o = &a };
+	pthread_t t;
+
+	harts_start();
+	owner_init(&a);
+	ga_reset();
+	c.line = alloc_armed(0, &a);
+	atomic_store(&on_wake, ga_slow_cb);
+	/* The MSI: hart 0 enters wake(a) (which disarmed the line) and stays there. */
+	emu_hart_raise(&harts[0].e, 1ULL << c.line);
+	while (!atomic_load(&ga_in_cb))
+		sched_yield();
+	pthread_create(&t, NULL, async_free_thread, &c);
+	pthread_join(t, NULL);
+	while (!atomic_load(&a.wakes))
+		sched_yield();
+	atomic_store(&on_wake, NULL);
+	CHECK(atomic_load(&ga_posted_during_cb),
+	      "hgei_remote_free_async() waited for the target's wake() to end");
+	CHECK(!atomic_load(&ga_complete_during_cb),
+	      "G1: the asynchronous free completed while wake() of its owner ran");
+	CHECK_EQ(c.posted, 0);
+	CHECK_EQ(c.result, 0);
+	CHECK_EQ(atomic_load(&a.wakes), 1);
+	CHECK(hgei_owner(&harts[0].h, c.line) == NULL, "line %u still owned", c.line);
+	/* The request is the caller's again: a second free of the line fails. */
+	CHECK_EQ(hgei_remote_free_async(&harts[0].h, c.line, &a, &c.req), 0);
+	CHECK_EQ(hgei_req_wait(&c.req), -HGEI_EINVAL);
+	harts_stop();
+}
+
+/* The free is built, not posted: post it once the revoke has begun. */
+static void ga_stall(struct hgei_hart *h)
+{
+	(void)h;
+	while (!atomic_load(&ga_in_cb))
+		sched_yield();
+}
+
+static void test_g1_async_free_vs_offline(void)
+{
+	struct owner a;
+	struct async_free_call c = { .hart = 0, .o = &a };
+	pthread_t t;
+
+	harts_start();
+	owner_init(&a);
+	ga_reset();
+	c.line = alloc_armed(0, &a);
+	atomic_store(&on_revoke_hook, ga_slow_cb);
+	stall_arm(HGEI_STALL_REMOTE_BUILT, ga_stall);
+	pthread_create(&t, NULL, async_free_thread, &c);
+	run_on_hart(0, take_offline, &harts[0]);
+	pthread_join(t, NULL);
+	atomic_store(&on_revoke_hook, NULL);
+	CHECK(!atomic_load(&ga_complete_during_cb),
+	      "G1: an asynchronous free completed (%d) while offline's revoke of its line ran",
+	      c.result);
+	/* Posted before the close: served by offline on the emptied hart (-EINVAL); after
+	 * it: refused at once, complete with -ENODEV. */
+	CHECK(c.posted == 0 || c.posted == -HGEI_ENODEV, "post returned %d", c.posted);
+	CHECK(c.result == -HGEI_EINVAL || c.result == -HGEI_ENODEV, "free completed with %d",
+	      c.result);
+	CHECK(c.posted == 0 || c.result == c.posted, "refused post %d, result %d", c.posted,
+	      c.result);
+	CHECK_EQ(atomic_load(&a.revokes), 1);
+	harts_stop();
+}
+
 /* ---- G2: an owner's wake sees what the owner wrote before allocating -------------- */
 
 static struct owner g2_a, g2_b;
@@ -658,6 +778,8 @@ static const struct scenario {
 } scenarios[] = {
 	{ "g1-wake-after-free", test_g1_wake_after_free },
 	{ "g1-free-vs-offline", test_g1_free_vs_offline },
+	{ "g1-async-free-during-wake", test_g1_async_free_during_wake },
+	{ "g1-async-free-vs-offline", test_g1_async_free_vs_offline },
 	{ "g2-stale-dispatch", test_g2_stale_dispatch },
 	{ "g3-stale-disarm", test_g3_stale_disarm },
 	{ "g2-stale-arm", test_g2_stale_arm },

@@ -3,7 +3,7 @@
 # shipped $BUILD/libhgei.a (tools/count_atomics.py: static counts, the library's own
 # callees followed, the port's hooks not): each local path (hgei_alloc, hgei_free,
 # hgei_arm, hgei_disarm) has at most one AMO (an LR/SC pair is one) and at most one
-# fence, and the SGEI handler no AMO. Ends with "atomics: N passed, N failed".
+# fence, the SGEI handler no AMO, and hgei_remote_free_async() at most one AMO. Ends with "atomics: N passed, N failed".
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -43,6 +43,8 @@ for p in alloc_local free_local arm_local disarm_local; do
 	check "fence_$p" 1
 done
 check amo_sgei 0
+# The asynchronous remote free: the caller's side is the push (one LR/SC) and the kick.
+check amo_remote_free_async 1
 
 echo "atomics: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -9,6 +9,9 @@
  * Harts: hart 0 holds the lines (GEILEN = NL = 2), hart 1 runs the manager and B's
  * remote calls, hart 2 runs A's late (stale) remote calls. Owners: A and B, one
  * allocation each, so "owner" and "that allocation" are the same thing here.
+ * A's late free and the manager's free may each be asynchronous
+ * (hgei_remote_free_async): posted, and completion read in a later step; A counts
+ * as done in between, so hart 0 and the others run on while its request waits.
  *
  * One step per local call: every call that writes hart 0's line state runs on hart 0
  * with its interrupts masked, and nothing else writes that state (single writer), so
@@ -22,6 +25,8 @@
  *   FLAW_OFFLINE_CLOSE_FIRST  offline closes the list before revoking (G1 broken)
  *   FLAW_SYNC_REOPENS         hgei_sync swaps CLOSED -> OPEN on an offline hart
  *   CHECK_REVOKE_AFTER_ALLOC  asserts revoke never precedes the alloc's return
+ *   FLAW_ASYNC_POSTED_IS_DONE an asynchronous free's caller takes the post's return
+ *                             for its completion (G1 broken: a wake still comes)
  */
 
 #define NH	3		/* harts: 0 holds the lines, 1 and 2 call from afar */
@@ -202,6 +207,26 @@ inline remote(r, op, line, o, res) {
 	res = rq_res[r]
 }
 
+/*
+ * hgei_remote_free_async: the same push and kick, then the call returns; the caller
+ * reads the result (completion) in a step of its own, whenever it likes, and keeps
+ * the node untouched until then.
+ */
+inline post_async(r, op, line, o) {
+	atomic {
+		kk = 0;
+		rq_op[r] = op; rq_line[r] = line; rq_own[r] = o; rq_res[r] = PENDING;
+		if
+		:: head == CLOSED -> rq_res[r] = ENODEV; rq_next[r] = CLOSED
+		:: else -> kk = (head == OPEN); rq_next[r] = head; head = r + 2
+		fi
+	}
+	if
+	:: kk -> d_step { kick = 1; kk = 0 }
+	:: else -> skip
+	fi
+}
+
 inline done_node(r) { d_step { rq_op[r] = 0; rq_line[r] = 0; rq_own[r] = 0; rq_res[r] = 0 } }
 
 /* ---- hart 0: serves kicks, takes SGEIs, goes offline and online ---- */
@@ -352,6 +377,18 @@ active proctype ownerA()
 	:: remote(RA, R_ARM, la, A, res)
 	:: remote(RA, R_FREE, la, A, res);
 	   d_step { assert(!in_wake[A] && !in_revoke[A]); freed[A] = 1 }	/* G1 */
+	/* asynchronous: A's vCPU goes on elsewhere and counts as done; completion is
+	 * read later, and only from then on is G1 promised */
+	:: post_async(RA, R_FREE, la, A);
+	   d_step { la = 0; ndone++ }
+#ifdef FLAW_ASYNC_POSTED_IS_DONE
+	   d_step { assert(!in_wake[A] && !in_revoke[A]); freed[A] = 1 }
+#endif
+	   d_step { rq_res[RA] != PENDING ->
+			assert(!in_wake[A] && !in_revoke[A]);		/* G1 */
+			freed[A] = 1 }
+	   done_node(RA);
+	   goto gone
 	:: d_step { !busy -> snap(); do_free(la, A); unchanged_on_failure();
 				      assert(INV); assert(!in_wake[A] && !in_revoke[A]);
 				      freed[A] = 1 }
@@ -359,6 +396,7 @@ active proctype ownerA()
 	done_node(RA);
 out:	skip;
 	d_step { la = 0; res = 0; ndone++ }
+gone:	skip
 }
 
 /* ---- the manager on hart 1: frees a line of hart 0 for whoever holds it ---- */
@@ -367,7 +405,13 @@ active proctype manager()
 	byte ml, res;
 	bit kk;
 
-	remote(RM, R_FREE, ml, NONE, res);	/* line 0: the first one A or B gets */
+	/* line 0: the first one A or B gets; blocking, or asynchronous with its
+	 * completion read in a later step */
+	if
+	:: remote(RM, R_FREE, ml, NONE, res)
+	:: post_async(RM, R_FREE, ml, NONE);
+	   d_step { rq_res[RM] != PENDING -> res = rq_res[RM] }
+	fi;
 	d_step {
 		if
 		:: res == OK ->	/* it ended the allocation of the owner it names */

@@ -97,6 +97,7 @@ run broken hgei_broken.pml counterexample "" "$safety" "-m2000"
 run flaw-offline-close-first hgei.pml counterexample "-DFLAW_OFFLINE_CLOSE_FIRST" "$safety -DCOLLAPSE" "-m2000 -w25"
 run flaw-sync-reopens hgei.pml counterexample "-DFLAW_SYNC_REOPENS" "$safety -DCOLLAPSE" "-m2000 -w25"
 run flaw-revoke-before-alloc-returns hgei.pml counterexample "-DCHECK_REVOKE_AFTER_ALLOC" "$safety -DCOLLAPSE" "-m2000 -w25"
+run flaw-async-posted-is-done hgei.pml counterexample "-DFLAW_ASYNC_POSTED_IS_DONE" "$safety -DCOLLAPSE" "-m2000 -w25"
 
 echo "model: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -36,6 +36,7 @@ done <<'LIST'
 alloc_local_instr 5 500
 free_local_instr 5 500
 free_remote_instr 5 100000
+free_remote_async_instr 5 100000
 sgei_store_to_callback_instr 20 1000
 trap_roundtrip_instr 20 2000
 spinlock_alloc_local_instr 5 500
