@@ -173,6 +173,7 @@ enum hgei_stall {
 	HGEI_STALL_OFFLINE_CLOSED,	/* offline has closed the list, revoked nothing */
 	HGEI_STALL_MOVE_ENTERED,	/* hgei_move(): the new line is set up, not redirected */
 	HGEI_STALL_ALLOC_BEGIN,		/* a local alloc has begun, nothing masked yet */
+	HGEI_STALL_SYNC_CHECKED,	/* review: hgei_sync saw requests, not yet masked */
 };
 void hgei_test_stall(enum hgei_stall at, struct hgei_hart *h);
 #define HGEI_STALL(at, h)	hgei_test_stall(at, h)

@@ -58,6 +58,7 @@ void hgei_sync(struct hgei_hart *h)
 	if ((uintptr_t)atomic_load_explicit(&h->reqs, memory_order_relaxed) <=
 	    (uintptr_t)HGEI_REQS_OPEN)
 		return;
+	HGEI_STALL(HGEI_STALL_SYNC_CHECKED, h);
 	flags = hgei_arch_irq_save();
 	/* Acquire: pairs with the posters' release, so their requests are whole. */
 	list = atomic_exchange_explicit(&h->reqs, HGEI_REQS_OPEN, memory_order_acquire);

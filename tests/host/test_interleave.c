@@ -18,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include "check.h"
 #include "emu_hart.h"
@@ -187,6 +189,8 @@ static void on_wake_cb(void *owner, uint32_t hartid, unsigned line)
 	atomic_fetch_add(&o->wakes, 1);
 }
 
+static _Atomic int revoke_null;
+
 /* What the current test's revoke callback does besides counting (may stall). */
 static void (*_Atomic on_revoke_hook)(struct owner *o);
 
@@ -196,6 +200,10 @@ static void on_revoke(void *owner, uint32_t hartid, unsigned line)
 
 	(void)hartid;
 	(void)line;
+	if (!owner) {		/* review: revoke() must never see a NULL owner */
+		atomic_fetch_add(&revoke_null, 1);
+		return;
+	}
 	if (fn)
 		fn(owner);
 	atomic_fetch_add(&((struct owner *)owner)->revokes, 1);
@@ -760,6 +768,165 @@ static void test_g4_offline_in_irq(void)
 	harts_stop();
 }
 
+
+/* ---- review (branch review): findings replayed; these FAIL against HEAD 53188ad ------ */
+
+/*
+ * R1. hgei_sync() tests the list unmasked, then masks and swaps in OPEN without
+ * looking at what it swapped out. hgei.h/integration.md allow hgei_hart_offline()
+ * "from an interrupt taken over one of the hart's own calls"; taken between the
+ * test and the mask, offline serves and closes the list, then hgei_sync swaps the
+ * closed (NULL) list for OPEN -- reopening an offline hart -- and hgei_serve(h, NULL)
+ * dereferences NULL. Runs in a child process because it crashes.
+ */
+static _Atomic int r1_offline_done;
+static int r1_offline_ret, r1_err, r1_late_err;
+
+static void r1_offline_from_irq(struct hgei_hart *h)
+{
+	r1_offline_ret = hgei_hart_offline(h);
+	atomic_store(&r1_offline_done, 1);
+}
+
+static void *r1_caller(void *arg)
+{
+	struct hgei_line l;
+
+	emu_hart_bind(&harts[1].e);
+	r1_err = hgei_remote_alloc(&harts[0].h, arg, &l);
+	return NULL;
+}
+
+static void *r1_late_caller(void *arg)
+{
+	emu_hart_bind(&harts[2].e);
+	r1_late_err = hgei_remote_free(&harts[0].h, 1, arg);
+	return NULL;
+}
+
+static void test_r1_sync_vs_offline_in_irq(void)
+{
+	struct owner b;
+	pthread_t t;
+
+	harts_start();
+	owner_init(&b);
+	stall_arm(HGEI_STALL_SYNC_CHECKED, r1_offline_from_irq);
+	pthread_create(&t, NULL, r1_caller, &b);
+	pthread_join(t, NULL);
+	while (!atomic_load(&r1_offline_done))
+		sched_yield();
+	usleep(200 * 1000);	/* hart 0 finishes the interrupted hgei_sync() */
+	CHECK_EQ(r1_err, -HGEI_ENODEV);
+	CHECK_EQ(r1_offline_ret, 0);
+	CHECK(atomic_load(&harts[0].h.reqs) == NULL,
+	      "G4: offline hart 0's request list reopened by the interrupted hgei_sync (%p)",
+	      (void *)atomic_load(&harts[0].h.reqs));
+	/* A call posted after the close must fail at once with -ENODEV (G4). */
+	pthread_create(&t, NULL, r1_late_caller, &b);
+	pthread_join(t, NULL);
+	CHECK_EQ(r1_late_err, -HGEI_ENODEV);
+	harts_stop();
+}
+
+/*
+ * R2. revoke_lines() takes its snapshot of owned lines once, before the first
+ * revoke(). A revoke() that frees another of the hart's lines (the hypervisor
+ * destroying the VM whose vCPU lost its line: the documented hgei_free() destroy
+ * path, from a callback that runs on the hart, masked, like wake() -- which is
+ * allowed to call local calls) makes offline then call revoke(NULL, ...) for the
+ * freed line, count it as revoked, and return 2 for one revoked line. sgei_lines()
+ * re-reads owners[] per line and is safe against the same thing.
+ */
+static struct owner r2_a, r2_b;
+static unsigned r2_line_b;
+static _Atomic int r2_free_err = 1;
+
+static void r2_revoke_frees_sibling(struct owner *o)
+{
+	if (o == &r2_a)
+		atomic_store(&r2_free_err, hgei_free(&harts[0].h, r2_line_b, &r2_b));
+}
+
+static void r2_offline(void *arg)
+{
+	*(int *)arg = hgei_hart_offline(&harts[0].h);
+}
+
+static void test_r2_free_from_revoke(void)
+{
+	struct hgei_counters c;
+	int revoked = -1;
+
+	harts_start();
+	owner_init(&r2_a);
+	owner_init(&r2_b);
+	atomic_store(&revoke_null, 0);
+	alloc_armed(0, &r2_a);
+	r2_line_b = alloc_armed(0, &r2_b);
+	atomic_store(&on_revoke_hook, r2_revoke_frees_sibling);
+	run_on_hart(0, r2_offline, &revoked);
+	atomic_store(&on_revoke_hook, NULL);
+	CHECK_EQ(atomic_load(&r2_free_err), 0);
+	CHECK(!atomic_load(&revoke_null),
+	      "offline called revoke(NULL, hart, %u) for a line freed by an earlier revoke()",
+	      r2_line_b);
+	CHECK_EQ(atomic_load(&r2_b.revokes), 0);
+	CHECK_EQ(revoked, 1);
+	hgei_hart_counters(&harts[0].h, &c);
+	CHECK_EQ(c.allocs, 2);
+	harts_stop();
+}
+
+/*
+ * R3. Offline sets online = 0 and revokes before it clears free and lines_mask and
+ * closes the list; hgei_alloc() does not look at online. A revoke() that allocates
+ * on the same hart (local hgei_alloc, or hgei_remote_alloc, which is the local call
+ * on its own hart since the list is still open) gets a line that is never revoked:
+ * after offline it is still owned (G4: "revokes each owned line exactly once"), and
+ * after hgei_hart_init() the stale owner can arm and free a line that is free (G2).
+ */
+static struct owner r3_a, r3_c;
+static _Atomic int r3_alloc_err = 1;
+static _Atomic unsigned r3_line;
+
+static void r3_revoke_allocs(struct owner *o)
+{
+	struct hgei_line l;
+
+	if (o == &r3_a) {
+		atomic_store(&r3_alloc_err, hgei_remote_alloc(&harts[0].h, &r3_c, &l));
+		atomic_store(&r3_line, l.line);
+	}
+}
+
+static void test_r3_alloc_from_revoke(void)
+{
+	struct call c = { .hart = 0, .o = &r3_c };
+	int revoked = -1;
+
+	harts_start();
+	owner_init(&r3_a);
+	owner_init(&r3_c);
+	alloc_armed(0, &r3_a);
+	atomic_store(&on_revoke_hook, r3_revoke_allocs);
+	run_on_hart(0, r2_offline, &revoked);
+	atomic_store(&on_revoke_hook, NULL);
+	CHECK(atomic_load(&r3_alloc_err) != 0 || atomic_load(&r3_c.revokes) == 1,
+	      "G4: line %u allocated during offline's revokes, never revoked",
+	      atomic_load(&r3_line));
+	CHECK(hgei_owner(&harts[0].h, atomic_load(&r3_line)) == NULL,
+	      "offline hart 0 still has an owner for line %u", atomic_load(&r3_line));
+	/* Online again: the stale owner's arm of a free line must be refused (G2). */
+	run_on_hart(0, bring_online, &harts[0]);
+	c.line = atomic_load(&r3_line);
+	run_on_hart(0, do_arm, &c);
+	CHECK(c.line == 0 || c.err == -HGEI_EINVAL,
+	      "G2: stale owner armed free line %u after re-init (%d)", c.line, c.err);
+	CHECK_EQ(emu_hart_hgeie(&harts[0].e), 0);
+	harts_stop();
+}
+
 /* ---- the watchdog ---------------------------------------------------------------- */
 
 static void *watchdog(void *arg)
@@ -786,7 +953,31 @@ static const struct scenario {
 	{ "g5-move-fails-late", test_g5_move_fails_late },
 	{ "g4-offline-remote-call", test_g4_offline_remote_call },
 	{ "g4-offline-in-irq", test_g4_offline_in_irq },
+	{ "r1-sync-vs-offline-in-irq", test_r1_sync_vs_offline_in_irq },
+	{ "r2-free-from-revoke", test_r2_free_from_revoke },
+	{ "r3-alloc-from-revoke", test_r3_alloc_from_revoke },
 };
+
+/* A scenario in a child process: one that crashes the library is a failure, not the
+ * end of the run. */
+static void run_forked(const struct scenario *sc)
+{
+	pid_t pid;
+	int st = 0;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		alarm(WATCHDOG_S);
+		sc->run();
+		fflush(NULL);
+		_exit(check_summary(sc->name));
+	}
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "scenario %s: child %s %d", sc->name,
+	      WIFSIGNALED(st) ? "killed by signal" : "exited with",
+	      WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+}
 
 /* Every scenario, or the one named by argv[1] (to replay one against another core). */
 int main(int argc, char **argv)
@@ -799,7 +990,10 @@ int main(int argc, char **argv)
 		if (argc > 1 && strcmp(argv[1], scenarios[i].name))
 			continue;
 		fprintf(stderr, "scenario %s\n", scenarios[i].name);
-		scenarios[i].run();
+		if (!strncmp(scenarios[i].name, "r", 1))
+			run_forked(&scenarios[i]);
+		else
+			scenarios[i].run();
 	}
 	return check_summary("interleave");
 }
