@@ -29,7 +29,10 @@ struct hgei_ops {
 	void (*wake)(void *owner, uint32_t hartid, unsigned line);
 	/* The hart goes offline and takes the owner's line away. Runs once per owned line,
 	 * on the hart going offline, with interrupts masked. It may run before a remote
-	 * allocation of that line has returned to its caller. May be NULL. */
+	 * allocation of that line has returned to its caller. It may call this hart's
+	 * own operations (a VM torn down frees its other vCPUs' lines): a line freed in a
+	 * revoke() is not revoked, a line allocated in one is revoked too before offline
+	 * returns. May be NULL. */
 	void (*revoke)(void *owner, uint32_t hartid, unsigned line);
 };
 
@@ -150,8 +153,9 @@ int hgei_hart_init(struct hgei_hart *h, uint32_t hartid, unsigned dt_limit,
 		   uint64_t slot_pa, const struct hgei_ops *ops);
 
 /**
- * Takes a hart offline. On that hart: clears hgeie, revokes every owned line
- * (ops->revoke once each), then closes the hart to remote requests (later ones fail
+ * Takes a hart offline. On that hart, from a thread or from an interrupt taken over
+ * one of the hart's own calls (hgei_sync() included): clears hgeie, revokes every
+ * owned line (ops->revoke once each), then closes the hart to remote requests (later ones fail
  * at once with -HGEI_ENODEV) and answers those already posted (they fail on the
  * emptied hart), and updates the figures. Waits for no other hart. Returns the
  * number of lines revoked, or -HGEI_ENODEV when not online.

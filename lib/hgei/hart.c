@@ -72,17 +72,24 @@ int hgei_hart_init(struct hgei_hart *h, uint32_t hartid, unsigned dt_limit,
 	return n;
 }
 
-/* Takes every owned line back and tells its owner (G4: once each). */
+/*
+ * Takes every owned line back and tells its owner (G4: once each). A revoke() may
+ * call this hart's own operations (a VM torn down frees its other vCPUs' lines, or
+ * allocates): owned lines are looked up afresh before each callback, so a line freed
+ * in one is not revoked, and a line allocated in one is revoked too. @done makes each
+ * line revoked once; it only grows, so the loop ends after at most GEILEN callbacks.
+ */
 static unsigned revoke_lines(struct hgei_hart *h)
 {
 	uint32_t hartid = atomic_load_explicit(&h->hartid, memory_order_relaxed);
-	uint64_t owned = hgei_load(&h->lines_mask) & ~hgei_load(&h->free);
+	uint64_t owned, done = 0;
 	unsigned revoked = 0;
 	unsigned long g;
 	void *owner;
 
-	for (; owned; owned &= owned - 1) {
+	while ((owned = hgei_load(&h->lines_mask) & ~hgei_load(&h->free) & ~done)) {
 		g = hgei_ctz(owned);
+		done |= 1ULL << g;
 		owner = hgei_owner_local(h, (unsigned)g);
 		hgei_arch_store_ptr(&h->owners[g], NULL);
 		if (h->ops->revoke)
@@ -116,6 +123,8 @@ int hgei_hart_offline(struct hgei_hart *h)
 	h->online = 0;
 	hgei_arch_hgeie_write(0);
 	revoked = revoke_lines(h);
+	/* Again: a revoke() may have allocated and armed a line, since revoked. */
+	hgei_arch_hgeie_write(0);
 	hgei_arch_store(&h->lines_mask, 0);
 	hgei_arch_store(&h->free, 0);
 	/*

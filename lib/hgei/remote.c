@@ -60,9 +60,18 @@ void hgei_sync(struct hgei_hart *h)
 		return;
 	HGEI_STALL(HGEI_STALL_SYNC_CHECKED, h);
 	flags = hgei_arch_irq_save();
-	/* Acquire: pairs with the posters' release, so their requests are whole. */
-	list = atomic_exchange_explicit(&h->reqs, HGEI_REQS_OPEN, memory_order_acquire);
-	hgei_serve(h, list);
+	/*
+	 * Again, masked: an offline taken in an interrupt since the look above has
+	 * closed the list and served it, and swapping OPEN in would reopen an offline
+	 * hart. Masked, nothing of this hart can close it; other harts only push, so a
+	 * non-empty list stays non-empty until the swap.
+	 */
+	if ((uintptr_t)atomic_load_explicit(&h->reqs, memory_order_relaxed) >
+	    (uintptr_t)HGEI_REQS_OPEN) {
+		/* Acquire: pairs with the posters' release, so their requests are whole. */
+		list = atomic_exchange_explicit(&h->reqs, HGEI_REQS_OPEN, memory_order_acquire);
+		hgei_serve(h, list);
+	}
 	hgei_arch_irq_restore(flags);
 }
 
@@ -129,7 +138,15 @@ static int submit(struct hgei_hart *h, struct hgei_req *r)
 	if (atomic_load_explicit(&h->hartid, memory_order_relaxed) == hgei_port_hartid() &&
 	    atomic_load_explicit(&h->reqs, memory_order_relaxed)) {
 		flags = hgei_arch_irq_save();
-		res = serve_one(h, r);
+		/*
+		 * Looked at again, masked: an offline taken in an interrupt since the
+		 * look above has closed the list. It ran on this hart, so its revokes
+		 * are ordered before this without a fence.
+		 */
+		if (atomic_load_explicit(&h->reqs, memory_order_relaxed))
+			res = serve_one(h, r);
+		else
+			res = err = -HGEI_ENODEV;
 		hgei_arch_irq_restore(flags);
 	} else {
 		HGEI_STALL(HGEI_STALL_REMOTE_BUILT, h);
