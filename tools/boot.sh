@@ -2,11 +2,14 @@
 # Boots the hartgei firmware on QEMU virt (AIA: APLIC + IMSIC) and exits with QEMU's
 # status: 0 when the firmware reported PASS, non-zero otherwise, 124 on timeout.
 #   tools/boot.sh [--boot auto|sbi|bare] [--smp N] [--guests G] [--dtb FILE]
-#                 [--topology NAME] [--timeout S] [--fw ELF] [--list] [-- extra qemu args]
+#                 [--topology NAME] [--timeout S|auto] [--fw ELF] [--list] [-- extra qemu args]
+# --timeout auto (the default) scales with the harts QEMU has to emulate on however
+# few host cores: 120 s + 0.5 s per hart. It is the last resort behind the firmware's
+# own progress watchdogs, so it only has to be long enough never to cut a slow pass.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-boot= smp=4 guests=7 dtb= topology= timeout_s=120 fw=$top/build/firmware.elf
+boot= smp=4 guests=7 dtb= topology= timeout_s=auto fw=$top/build/firmware.elf
 nodes=0 extra=()
 QEMU=${QEMU:-qemu-system-riscv64}
 
@@ -53,6 +56,8 @@ if [ -z "$boot" ] || [ "$boot" = auto ]; then
 		echo "boot: $smp harts exceed the $OPENSBI_MAX_HARTS OpenSBI 1.5.1 can start; booting bare (BOOT=sbi forces OpenSBI)"
 	fi
 fi
+
+[ "$timeout_s" = auto ] && timeout_s=$((120 + (smp + 1) / 2))
 
 case "$boot" in
 sbi) firmware=(-bios default -kernel "$fw") ;;
