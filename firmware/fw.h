@@ -127,6 +127,11 @@ void fw_kick_all(void);
 extern const struct hgei_ops fw_selftest_ops;
 void fw_selftest_run(struct fw_hart *self, struct fw_hart *target, uint32_t nr_up);
 
+/* hgeip_race.c (FW_HGEIP_RACE builds): the stale-hgeip reproduction in place of the
+ * self-test; the report adds its line and returns its failures. */
+void fw_hgeip_race_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up);
+unsigned fw_hgeip_race_report(void);
+
 /* bench/fw (FW_BENCH builds): runs on every hart in place of the self-test. */
 void fw_bench_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up);
 

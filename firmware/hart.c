@@ -69,6 +69,9 @@ static void hart_selftest(struct fw_hart *self)
 #ifdef FW_BENCH
 	/* The bench firmware (make bench): instruction counts instead of the self-test. */
 	fw_bench_run(self, up_harts, nr_up);
+#elif defined(FW_HGEIP_RACE)
+	/* The QEMU stale-hgeip reproduction (tests/qemu/quirks.sh). */
+	fw_hgeip_race_run(self, up_harts, nr_up);
 #else
 	uint32_t pos = 0;
 
@@ -145,7 +148,11 @@ static void __attribute__((noreturn)) report(void)
 		fw_printf("selftest: %lu MSIs sent to guests but %lu claimed\n",
 			  (unsigned long)guests.sent, (unsigned long)guests.claimed);
 	}
+#ifdef FW_HGEIP_RACE
+	failed += fw_hgeip_race_report();
+#else
 	failed += fw_migrate_report();
+#endif
 #ifdef FW_STRESS_SECONDS
 	failed += fw_stress_report();
 #endif

@@ -140,6 +140,13 @@ int fw_vcpu_create(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
 	}
 	v->owner.line = v->line.line;
 	guest_file_reset(v->line.line);
+#ifdef FW_QUIRK_HGEIP_RELEVEL
+	/* The file may have been another owner's, whose last claim QEMU can leave as a
+	 * stale hgeip bit the guest would loop on (imsic.h). */
+	if (!imsic_guest_relevel(v->line.line))
+		fw_printf("vcpu: hart %u: line %u: hgeip bit still set after re-levelling\n",
+			  self->hartid, v->line.line);
+#endif
 	err = map_guest(v);
 	if (err)
 		fw_printf("vcpu: hart %u: G-stage map failed: %s\n", self->hartid,
