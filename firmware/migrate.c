@@ -157,10 +157,20 @@ static void forward(uint64_t file_pa, const void *state)
 				  memory_order_relaxed);
 }
 
+/* The new line was someone else's: on QEMU it may carry a stale hgeip bit that would
+ * wake the vCPU with nothing to claim (imsic.h). Runs before the line is armed. */
+static void file_load(unsigned line, const void *state)
+{
+#ifdef FW_QUIRK_HGEIP_RELEVEL
+	imsic_guest_relevel(line);
+#endif
+	hgei_vsfile_op_load(line, state);
+}
+
 static const struct hgei_move_ops mig_move_ops = {
 	.run_on = run_on,
 	.file_save = hgei_vsfile_op_save,
-	.file_load = hgei_vsfile_op_load,
+	.file_load = file_load,
 	.file_drain = hgei_vsfile_op_drain,
 	.file_forward = forward,
 	.redirect = redirect,
