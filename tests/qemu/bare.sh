@@ -26,7 +26,7 @@ fatal_case() {
 		fail "$name: build failed, see $out/$name-build.log"
 		return
 	fi
-	tools/boot.sh --boot bare --smp 2 --timeout 30 --fw "$dir/firmware.elf" \
+	tools/boot.sh --boot bare --smp 2 --fw "$dir/firmware.elf" \
 		>"$out/$name.log" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -qE "$pattern" "$out/$name.log"; then
@@ -42,7 +42,7 @@ fatal_case pmp-probe -DFW_TEST_MMODE_PROBE=0x80000000 \
 fatal_case crash -DFW_TEST_ILLEGAL_INSN 'FATAL: hart [0-9]+: unexpected trap scause 0x2 '
 
 # QEMU itself refuses more than 512 harts: the run must fail, not boot fewer.
-if tools/boot.sh --boot bare --smp 513 --timeout 30 --fw "$BUILD/firmware.elf" \
+if tools/boot.sh --boot bare --smp 513 --fw "$BUILD/firmware.elf" \
 	>"$out/smp513.log" 2>&1; then
 	fail "smp513 booted, see $out/smp513.log"
 else

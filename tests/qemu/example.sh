@@ -38,7 +38,7 @@ fi
 
 for smp in 1 4; do
 	log=$out/smp$smp.log
-	timeout --foreground -k 5 60 qemu-system-riscv64 -machine virt,aia=aplic-imsic,aia-guests=7 \
+	timeout --foreground -k 5 $((120 + (smp + 1) / 2)) qemu-system-riscv64 -machine virt,aia=aplic-imsic,aia-guests=7 \
 		-smp $smp -m 256M -nographic -monitor none -serial stdio -bios default \
 		-kernel "$BUILD/example/example.elf" </dev/null >"$log" 2>&1
 	rc=$?

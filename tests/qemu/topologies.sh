@@ -64,7 +64,7 @@ for f in platform/topologies/*.topo; do
 	for boot in $(boots_of "$name"); do
 		log=$out/$name-$boot.log
 		start=$(date +%s%N)
-		BUILD=$BUILD tools/boot.sh --topology "$name" --boot "$boot" --timeout 120 \
+		BUILD=$BUILD tools/boot.sh --topology "$name" --boot "$boot" \
 			--fw "$BUILD/firmware.elf" >"$log" 2>&1
 		rc=$?
 		wall_ms=$((($(date +%s%N) - start) / 1000000))
