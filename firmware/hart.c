@@ -18,7 +18,7 @@
 #ifndef FW_START_TIMEOUT_S
 #define FW_START_TIMEOUT_S	60
 #endif
-#define FW_SELFTEST_TIMEOUT_S	(4 * FW_STALL_S)
+#define FW_SELFTEST_TIMEOUT_S	(5 * FW_STALL_S)
 
 /* The harts that came up, in hartid order: the boot hart writes them before it
  * publishes fw_go (release); the others read them after seeing it (acquire). */

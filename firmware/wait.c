@@ -144,7 +144,7 @@ void fw_barrier(uint32_t nr_harts)
 		fw_kick_all();
 		return;
 	}
-	fw_watchdog_start(&wd, FW_STALL_S * 2);
+	fw_watchdog_start(&wd, 4 * FW_STALL_S);
 	if (!fw_wait_progress(barrier_passed, &w, &wd))
 		fw_fatal("hart %u: barrier: no progress anywhere for %u s\n", fw_self->hartid,
 			 fw_watchdog_seconds(&wd));
