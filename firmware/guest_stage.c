@@ -227,7 +227,7 @@ static long run_until_call(struct fw_hart *self, struct send_duty *duty,
 			 * slice run out before its guest is entered: seen as every guest of
 			 * a 256-hart boot beside a CPU hog still at its first instruction
 			 * after 30 s, with slices capped at a quarter second. So a slice with
-			 * no progress doubles without a cap below the watchdog's own period
+			 * no progress doubles up to GUEST_SLICE_MAX_S, far above such a wait
 			 * (a guest waiting in wfi makes none either; its MSI ends the slice
 			 * at once, and this hart's send duty waits at most one slice).
 			 */
@@ -333,7 +333,6 @@ static void phase_running(struct fw_hart *self, bool have, struct fw_hart *targe
 		.id = id_running(target->hartid),
 		.due = atomic_load_explicit(&target->guest->ready, memory_order_acquire),
 	};
-
 	struct fw_watchdog wd;
 
 	/* The barrier's waits re-armed the timer: arm ours on the first entry. */
