@@ -10,7 +10,6 @@
 #include "fw.h"
 #include "imsic.h"
 
-
 /* The identity each line's MSI carries; distinct per line so a claim proves which
  * guest file raised the SGEI. Lines are 1..63, all inside eie0/eip0 on RV64. */
 static unsigned msi_id(unsigned line)

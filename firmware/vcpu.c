@@ -217,7 +217,7 @@ int fw_vcpu_block(struct fw_vcpu *v, struct fw_hart *self)
  */
 bool fw_vcpu_wait(struct fw_vcpu *v, struct fw_hart *self, struct fw_watchdog *wd)
 {
-	bool woken, expired;
+	bool woken;
 
 	v->timer_at = fw_time() + fw_timebase_hz;
 	sbi_set_timer(v->timer_at);
@@ -225,7 +225,7 @@ bool fw_vcpu_wait(struct fw_vcpu *v, struct fw_hart *self, struct fw_watchdog *w
 		csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 		woken = atomic_load_explicit(&v->runnable, memory_order_relaxed) != 0;
 		/* The watchdog only when not woken: the wake's path stays short. */
-		if (woken || (expired = fw_watchdog_expired(wd, 0)))
+		if (woken || fw_watchdog_expired(wd, 0))
 			break;
 		if (fw_time() >= v->timer_at) {
 			v->timer_at = fw_time() + fw_timebase_hz;
