@@ -3,9 +3,11 @@
 # status: 0 when the firmware reported PASS, non-zero otherwise, 124 on timeout.
 #   tools/boot.sh [--boot auto|sbi|bare] [--smp N] [--guests G] [--dtb FILE]
 #                 [--topology NAME] [--timeout S|auto] [--fw ELF] [--list] [-- extra qemu args]
-# --timeout auto (the default) scales with the harts QEMU has to emulate on however
-# few host cores: 120 s + 0.5 s per hart. It is the last resort behind the firmware's
-# own progress watchdogs, so it only has to be long enough never to cut a slow pass.
+# --timeout auto (the default) is a budget of QEMU CPU time that scales with the harts
+# QEMU has to emulate, 120 s + 0.5 s per hart, with a wall-clock cap of four times
+# that; --timeout S is S seconds of wall clock. It is the last resort behind the
+# firmware's own progress watchdogs, so it only has to be long enough never to cut a
+# slow pass.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,8 +59,6 @@ if [ -z "$boot" ] || [ "$boot" = auto ]; then
 	fi
 fi
 
-[ "$timeout_s" = auto ] && timeout_s=$((120 + (smp + 1) / 2))
-
 case "$boot" in
 sbi) firmware=(-bios default -kernel "$fw") ;;
 bare) firmware=(-bios "${fw%firmware.elf}hartgei-m.elf") ;;
@@ -89,11 +89,45 @@ fi
 [ -n "$dtb" ] && qemu_numa+=(-dtb "$dtb")
 
 echo "boot: $QEMU -machine $machine -smp $smp -m ${mem}M ${firmware[*]} ${qemu_numa[*]} ${extra[*]}"
+qemu_cmd=("$QEMU" -machine "$machine" -smp "$smp" -m "${mem}M" -nographic -monitor none
+	-serial stdio "${firmware[@]}" "${qemu_numa[@]}" "${extra[@]}")
 set +e
-timeout --foreground -k 5 "$timeout_s" "$QEMU" -machine "$machine" -smp "$smp" -m "${mem}M" \
-	-nographic -monitor none -serial stdio "${firmware[@]}" "${qemu_numa[@]}" "${extra[@]}" \
-	</dev/null | tr -d '\r'
-rc=${PIPESTATUS[0]}
+if [ "$timeout_s" = auto ]; then
+	# The work QEMU has to do is CPU time: beside other jobs it gets less of a core
+	# per second, and a wall-clock limit would cut a slow pass. So QEMU may use
+	# 120 s + 0.5 s per hart of CPU time; a wall-clock cap of four times that ends a
+	# QEMU that hangs without spending any (the firmware's own watchdogs end a
+	# firmware that waits for nothing, README "Watchdogs").
+	cpu_budget=$((120 + (smp + 1) / 2)) wall_cap=$((4 * (120 + (smp + 1) / 2)))
+	tck=$(getconf CLK_TCK)
+	"${qemu_cmd[@]}" </dev/null > >(tr -d '\r') 2>&1 &
+	qpid=$! start=$SECONDS why=
+	while kill -0 $qpid 2>/dev/null; do
+		sleep 1
+		cpu=$(awk -v t="$tck" '{ print int(($14 + $15) / t) }' /proc/$qpid/stat 2>/dev/null)
+		if [ "${cpu:-0}" -ge $cpu_budget ]; then
+			why="${cpu_budget}s of QEMU CPU time"
+		elif [ $((SECONDS - start)) -ge $wall_cap ]; then
+			why="${wall_cap}s (QEMU used ${cpu:-0}s of CPU)"
+		else
+			continue
+		fi
+		kill -TERM $qpid 2>/dev/null
+		for _ in 1 2 3 4 5; do kill -0 $qpid 2>/dev/null && sleep 1; done
+		kill -KILL $qpid 2>/dev/null
+		break
+	done
+	wait $qpid
+	rc=$?
+	wait	# tr: the log is complete before we say more
+	if [ -n "$why" ]; then
+		rc=124
+		echo "boot: timed out after $why"
+	fi
+else
+	timeout --foreground -k 5 "$timeout_s" "${qemu_cmd[@]}" </dev/null | tr -d '\r'
+	rc=${PIPESTATUS[0]}
+	[ $rc -eq 124 ] && echo "boot: timed out after ${timeout_s}s"
+fi
 set -e
-[ $rc -eq 124 ] && echo "boot: timed out after ${timeout_s}s"
 exit $rc
