@@ -11,7 +11,8 @@ DTB		?=
 # auto: OpenSBI up to the harts it can start (tools/boot.sh), the M-mode layer above.
 BOOT		?= auto
 PLATFORM	?= qemu-virt
-TIMEOUT		?= auto	# tools/boot.sh --timeout: auto, or seconds of wall clock
+# tools/boot.sh --timeout: auto (a budget of QEMU CPU time), or seconds of wall clock.
+TIMEOUT		?= auto
 BUILD		?= build
 FW_BASE		?= 0x80200000
 # Extra firmware defines, e.g. FW_DEFS=-DFW_TEST_ILLEGAL_INSN for the crash test.
