@@ -5,7 +5,7 @@
 #                 [--topology NAME] [--timeout S|auto] [--fw ELF] [--list] [-- extra qemu args]
 # --timeout auto (the default) is a budget of QEMU CPU time that scales with the harts
 # QEMU has to emulate, 120 s + 0.5 s per hart, with a wall-clock cap of four times
-# that; --timeout S is S seconds of wall clock. It is the last resort behind the
+# that; auto+N adds N seconds of CPU time; --timeout S is S seconds of wall clock. It is the last resort behind the
 # firmware's own progress watchdogs, so it only has to be long enough never to cut a
 # slow pass.
 set -euo pipefail
@@ -92,13 +92,16 @@ echo "boot: $QEMU -machine $machine -smp $smp -m ${mem}M ${firmware[*]} ${qemu_n
 qemu_cmd=("$QEMU" -machine "$machine" -smp "$smp" -m "${mem}M" -nographic -monitor none
 	-serial stdio "${firmware[@]}" "${qemu_numa[@]}" "${extra[@]}")
 set +e
-if [ "$timeout_s" = auto ]; then
+if [[ $timeout_s == auto* ]]; then
 	# The work QEMU has to do is CPU time: beside other jobs it gets less of a core
 	# per second, and a wall-clock limit would cut a slow pass. So QEMU may use
 	# 120 s + 0.5 s per hart of CPU time; a wall-clock cap of four times that ends a
 	# QEMU that hangs without spending any (the firmware's own watchdogs end a
 	# firmware that waits for nothing, README "Watchdogs").
-	cpu_budget=$((120 + (smp + 1) / 2)) wall_cap=$((4 * (120 + (smp + 1) / 2)))
+	# auto+N: N more seconds of CPU time, for a run that is meant to keep harts busy.
+	extra_cpu=0
+	[[ $timeout_s == auto+* ]] && extra_cpu=${timeout_s#auto+}
+	cpu_budget=$((120 + (smp + 1) / 2 + extra_cpu)) wall_cap=$((4 * cpu_budget))
 	tck=$(getconf CLK_TCK)
 	"${qemu_cmd[@]}" </dev/null > >(tr -d '\r') 2>&1 &
 	qpid=$! start=$SECONDS why=
