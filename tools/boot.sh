@@ -2,12 +2,13 @@
 # Boots the hartgei firmware on QEMU virt (AIA: APLIC + IMSIC) and exits with QEMU's
 # status: 0 when the firmware reported PASS, non-zero otherwise, 124 on timeout.
 #   tools/boot.sh [--boot auto|sbi|bare] [--smp N] [--guests G] [--dtb FILE]
-#                 [--topology NAME] [--timeout S|auto] [--fw ELF] [--list] [-- extra qemu args]
+#                 [--topology NAME] [--timeout S|auto|auto+N] [--fw ELF] [--list]
+#                 [-- extra qemu args]
 # --timeout auto (the default) is a budget of QEMU CPU time that scales with the harts
 # QEMU has to emulate, 120 s + 0.5 s per hart, with a wall-clock cap of four times
-# that; auto+N adds N seconds of CPU time; --timeout S is S seconds of wall clock. It is the last resort behind the
-# firmware's own progress watchdogs, so it only has to be long enough never to cut a
-# slow pass.
+# that; auto+N adds N seconds of CPU time; --timeout S is S seconds of wall clock.
+# It is the last resort behind the firmware's own progress watchdogs, so it only has
+# to be long enough never to cut a slow pass.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
