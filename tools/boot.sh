@@ -2,8 +2,9 @@
 # Boots the hartgei firmware on QEMU virt (AIA: APLIC + IMSIC) and exits with QEMU's
 # status: 0 when the firmware reported PASS, non-zero otherwise, 124 on timeout.
 #   tools/boot.sh [--boot auto|sbi|bare] [--smp N] [--guests G] [--dtb FILE]
-#                 [--topology NAME] [--timeout S|auto|auto+N] [--fw ELF] [--list]
-#                 [-- extra qemu args]
+#                 [--topology NAME] [--timeout S|auto|auto+N] [--fw ELF] [--bios IMG]
+#                 [--list] [-- extra qemu args]
+# --bios IMG boots a whole image (make image) as QEMU's -bios, no -kernel.
 # --timeout auto (the default) is a budget of QEMU CPU time that scales with the harts
 # QEMU has to emulate, 120 s + 0.5 s per hart, with a wall-clock cap of four times
 # that; auto+N adds N seconds of CPU time; --timeout S is S seconds of wall clock.
@@ -12,7 +13,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-boot= smp=4 guests=7 dtb= topology= timeout_s=auto fw=$top/build/firmware.elf
+boot= smp=4 guests=7 dtb= topology= timeout_s=auto fw=$top/build/firmware.elf bios=
 nodes=0 extra=()
 QEMU=${QEMU:-qemu-system-riscv64}
 
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
 	--topology) topology=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--fw) fw=$2; shift 2 ;;
+	--bios) bios=$2; shift 2 ;;
 	--list)
 		for f in "$top"/platform/topologies/*.topo; do
 			[ -e "$f" ] || continue
@@ -65,6 +67,7 @@ sbi) firmware=(-bios default -kernel "$fw") ;;
 bare) firmware=(-bios "${fw%firmware.elf}hartgei-m.elf") ;;
 *) echo "boot.sh: --boot is sbi or bare" >&2; exit 2 ;;
 esac
+[ -n "$bios" ] && firmware=(-bios "$bios")
 
 mem=256
 machine="virt,aia=aplic-imsic,aia-guests=$guests"

@@ -15,9 +15,7 @@ img=$BUILD/hartgei.img
 
 boot_image() {
 	local name=$1 smp=$2 log=$out/$1.log rc
-	timeout --foreground -k 5 $((120 + (smp + 1) / 2)) qemu-system-riscv64 \
-		-machine virt,aia=aplic-imsic,aia-guests=7 -smp "$smp" -m 256M -nographic \
-		-monitor none -serial stdio -bios "$img" </dev/null >"$log" 2>&1
+	tools/boot.sh --boot sbi --smp "$smp" --guests 7 --bios "$img" >"$log" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && grep -q "^summary: harts=$smp up=$smp failed=0 " "$log" &&
 	   grep -q '^status: PASS' "$log" && grep -aq 'Domain0 Next Address *: 0x0*80200000' "$log"; then
