@@ -107,7 +107,8 @@ if [[ $timeout_s == auto* ]]; then
 	[[ $timeout_s == auto+* ]] && extra_cpu=${timeout_s#auto+}
 	cpu_budget=$((120 + (smp + 1) / 2 + extra_cpu)) wall_cap=$((4 * cpu_budget))
 	tck=$(getconf CLK_TCK)
-	"${qemu_cmd[@]}" </dev/null > >(tr -d '\r') 2>&1 &
+	# sed -u: unbuffered, so a log file shows what QEMU printed as it prints it.
+	"${qemu_cmd[@]}" </dev/null > >(sed -u 's/\r//g') 2>&1 &
 	qpid=$! start=$SECONDS why=
 	while kill -0 $qpid 2>/dev/null; do
 		sleep 1
@@ -132,7 +133,7 @@ if [[ $timeout_s == auto* ]]; then
 		echo "boot: timed out after $why"
 	fi
 else
-	timeout --foreground -k 5 "$timeout_s" "${qemu_cmd[@]}" </dev/null | tr -d '\r'
+	timeout --foreground -k 5 "$timeout_s" "${qemu_cmd[@]}" </dev/null | sed -u 's/\r//g'
 	rc=${PIPESTATUS[0]}
 	[ $rc -eq 124 ] && echo "boot: timed out after ${timeout_s}s"
 fi
