@@ -15,7 +15,8 @@ BOOT		?= auto
 OPENSBI		?= 1.5.1
 export OPENSBI
 PLATFORM	?= qemu-virt
-TIMEOUT		?= 120
+# tools/boot.sh --timeout: auto (a budget of QEMU CPU time), or seconds of wall clock.
+TIMEOUT		?= auto
 BUILD		?= build
 FW_BASE		?= 0x80200000
 # Extra firmware defines, e.g. FW_DEFS=-DFW_TEST_ILLEGAL_INSN for the crash test.

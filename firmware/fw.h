@@ -97,12 +97,40 @@ struct fw_hart *fw_hart_by_id(uint32_t hartid);
 extern uint64_t fw_timebase_hz;
 uint64_t fw_time(void);
 bool fw_wait_until(bool (*cond)(void *), void *arg, uint64_t deadline);
+
+/* Progress watchdogs (wait.c): a wait fails after FW_STALL_S of this hart's running
+ * time with no progress anywhere, not after a fixed total. */
+#ifndef FW_STALL_S
+#define FW_STALL_S	30
+#endif
+struct fw_watchdog {
+	uint64_t limit;		/* idle ticks allowed */
+	uint64_t idle;		/* idle ticks so far */
+	uint64_t last;		/* time CSR at the last check */
+	uint64_t seen;		/* global progress count at the last check */
+	uint64_t local;		/* the caller's own progress value at the last check */
+};
+/** Any hart: something the self-test waits for happened (bumps one global count). */
+void fw_progress(void);
+/** Starts @w: it expires after @seconds of checks that saw no progress. */
+void fw_watchdog_start(struct fw_watchdog *w, unsigned seconds);
+/** True once neither the global count nor @local moved for the limit; a gap between
+ * checks longer than 1 s counts as 1 s (this hart was not scheduled). */
+bool fw_watchdog_expired(struct fw_watchdog *w, uint64_t local);
+unsigned fw_watchdog_seconds(const struct fw_watchdog *w);
+/** fw_wait_until() with @w in place of a deadline. */
+bool fw_wait_progress(bool (*cond)(void *), void *arg, struct fw_watchdog *w);
 void fw_barrier(uint32_t nr_harts);
 void fw_kick_all(void);
 
 /* selftest.c */
 extern const struct hgei_ops fw_selftest_ops;
 void fw_selftest_run(struct fw_hart *self, struct fw_hart *target, uint32_t nr_up);
+
+/* hgeip_race.c (FW_HGEIP_RACE builds): the stale-hgeip reproduction in place of the
+ * self-test; the report adds its line and returns its failures. */
+void fw_hgeip_race_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up);
+unsigned fw_hgeip_race_report(void);
 
 /* bench/fw (FW_BENCH builds): runs on every hart in place of the self-test. */
 void fw_bench_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up);

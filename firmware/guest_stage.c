@@ -8,8 +8,8 @@
  *  1. running: the guest has enabled its file and sleeps in wfi; the sender waits
  *     until the guest says so in its data page, then writes the first identity to the
  *     guest file. The guest takes VSEI with no HS involvement, claims with stopei and
- *     reports by ecall. The HS timer slices the run: it is the watchdog, and it gives
- *     the hart the chance to do its own sending while its guest waits.
+ *     reports by ecall. The HS timer slices the run: it feeds the watchdog, and it
+ *     gives the hart the chance to do its own sending while its guest waits.
  *  2. blocked: with the vCPU out, its line is armed; the sender writes the second
  *     identity; the SGEI reaches lib/hgei, which calls the vCPU's wake hook; the wait
  *     ends, the vCPU is entered where it left off and must take the waiting interrupt
@@ -26,10 +26,20 @@
 #include "sbi.h"
 #include "vcpu.h"
 
+/* Seconds of this hart's running time with no progress anywhere (fw_watchdog) before
+ * a phase fails; tests/qemu/guest.sh shortens it. */
 #ifndef GUEST_TIMEOUT_S
-#define GUEST_TIMEOUT_S		30	/* per phase; tests/qemu/guest.sh shortens it */
+#define GUEST_TIMEOUT_S		FW_STALL_S
 #endif
 #define GUEST_SLICES_PER_S	100
+#define GUEST_SLICE_MAX_S	4	/* see run_until_call() */
+/* Slice ends in a row at which the guest had trapped again at the same vsepc with
+ * the same vscause and made no call: it is stuck in a loop of traps. A working guest
+ * takes one interrupt per phase and then calls. */
+#define GUEST_TRAP_LOOP_SLICES	10
+#define CSR_VSTVEC		0x205
+#define CSR_VSEPC		0x241
+#define CSR_VSCAUSE		0x242
 #define SCAUSE_VS_ECALL		10
 #define VCPU_REG_A7		17
 
@@ -119,34 +129,75 @@ static void send_msi(struct fw_hart *self, struct send_duty *d)
 	hgei_msi_send(d->target->guest->vcpu.line.file_pa, d->id);
 	self->guest->sent++;
 	d->due = false;
+	fw_progress();
+}
+
+/* What the last slice ends saw of a guest that keeps trapping without calling. */
+struct trap_watch {
+	uint64_t claims, vsepc, vscause;
+	unsigned slices;		/* slice ends in a row that saw a new trap, same place */
+	uint64_t first_claims;		/* the guest's trap count when that row began */
+};
+
+/*
+ * At a slice end: true once the guest has trapped again (its vector counts every
+ * entry in GUEST_CLAIMS) at the same vsepc with the same vscause for
+ * GUEST_TRAP_LOOP_SLICES slice ends in a row. Then reports the loop: what the guest
+ * traps with, where from, how often, and hgeip (a bit set for the guest's line with
+ * nothing to claim is QEMU's stale level, see imsic_guest_relevel()).
+ */
+static bool trap_loop(struct fw_hart *self, struct trap_watch *t)
+{
+	struct fw_guest_stage *g = self->guest;
+	uint64_t claims = guest_word(g, GUEST_CLAIMS);
+	uint64_t vsepc = csr_read(CSR_VSEPC), vscause = csr_read(CSR_VSCAUSE);
+
+	if (claims != t->claims && vsepc == t->vsepc && vscause == t->vscause) {
+		if (!t->slices++)
+			t->first_claims = t->claims;
+	} else {
+		t->slices = 0;
+	}
+	t->claims = claims;
+	t->vsepc = vsepc;
+	t->vscause = vscause;
+	if (t->slices < GUEST_TRAP_LOOP_SLICES)
+		return false;
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+	check(self, false, "guest trap loop: vscause %#lx vsepc %#lx pc %#lx vstvec %#lx, "
+	      "%lu traps in %u slices, last claim id %lu, line %u hgeip %#lx\n",
+	      (unsigned long)vscause, (unsigned long)vsepc, (unsigned long)g->vcpu.pc,
+	      (unsigned long)csr_read(CSR_VSTVEC), (unsigned long)(claims - t->first_claims),
+	      t->slices, (unsigned long)guest_word(g, GUEST_ID), g->vcpu.line.line,
+	      (unsigned long)csr_read(CSR_HGEIP));
+	return true;
 }
 
 /*
- * Runs the guest until it makes an ecall; returns the call number (a7), or -1 after a
- * timeout or an exception the guest should not cause. Between slices it does @duty
- * once the target guest waits.
+ * Runs the guest until it makes an ecall; returns the call number (a7), or -1 when
+ * the watchdog @wd expired (no progress: neither the guest's pc nor anything
+ * anywhere moved), the guest is stuck in a loop of traps, or it caused an exception
+ * it should not. Between slices it does @duty once the target guest waits.
  */
-static long run_until_call(struct fw_hart *self, struct send_duty *duty, uint64_t deadline)
+static long run_until_call(struct fw_hart *self, struct send_duty *duty,
+			   struct fw_watchdog *wd)
 {
 	struct fw_vcpu *v = &self->guest->vcpu;
 	const uint64_t base = fw_timebase_hz / GUEST_SLICES_PER_S;
 	uint64_t slice = base, pc;
+	/* Zero: the first slice end only sets the baseline (claims start at 0 and a
+	 * trap loop needs GUEST_TRAP_LOOP_SLICES more). */
+	struct trap_watch tw = { 0 };
 
 	for (;;) {
 		uint64_t now = fw_time(), cause;
 
 		if (duty && duty->due && target_waiting(duty))
 			send_msi(self, duty);
-		if (now >= deadline) {
-			csr_set(CSR_SSTATUS, SSTATUS_SIE);
-			check(self, false, "guest made no call within %u s (pc %#lx)\n",
-			      GUEST_TIMEOUT_S, (unsigned long)v->pc);
-			return -1;
-		}
 		/* A timer still ahead ends the slice: only the wait before a blocked
 		 * vCPU's re-entry leaves one, and it keeps the SBI call off that path. */
 		if (now >= self->guest->timer_at) {
-			self->guest->timer_at = now + slice < deadline ? now + slice : deadline;
+			self->guest->timer_at = now + slice;
 			sbi_set_timer(self->guest->timer_at);
 		}
 		pc = v->pc;
@@ -154,6 +205,7 @@ static long run_until_call(struct fw_hart *self, struct send_duty *duty, uint64_
 		if (cause == SCAUSE_VS_ECALL) {
 			csr_set(CSR_SSTATUS, SSTATUS_SIE);
 			v->pc += 4;
+			fw_progress();
 			return (long)v->regs.gpr[VCPU_REG_A7];
 		}
 		if (!(cause & SCAUSE_IRQ)) {
@@ -168,16 +220,31 @@ static long run_until_call(struct fw_hart *self, struct send_duty *duty, uint64_
 		 * other lines). */
 		if ((cause & ~SCAUSE_IRQ) == IRQ_S_TIMER) {
 			/*
-			 * On a loaded host (512 harts on two busy cores) a slice can run out
-			 * between set_timer and the entry, and the guest never gets to run:
-			 * seen as every guest of a 512-hart boot stuck at its first
-			 * instruction. No progress doubles the slice, up to a quarter second
-			 * (a guest waiting in wfi makes none either, and the slice also paces
-			 * this hart's send duty).
+			 * The slice starts when this hart reads the time, before set_timer,
+			 * and set_timer is an MMIO write to the ACLINT under QEMU's big lock.
+			 * With hundreds of harts contending for that lock on two busy host
+			 * cores, a lock holder that the host preempts makes every waiter's
+			 * slice run out before its guest is entered: seen as every guest of
+			 * a 256-hart boot beside a CPU hog still at its first instruction
+			 * after 30 s, with slices capped at a quarter second. So a slice with
+			 * no progress doubles up to GUEST_SLICE_MAX_S, far above such a wait
+			 * (a guest waiting in wfi makes none either; its MSI ends the slice
+			 * at once, and this hart's send duty waits at most one slice).
 			 */
-			slice = v->pc != pc ? base : slice * 2 < fw_timebase_hz / 4 ?
-							    slice * 2 : fw_timebase_hz / 4;
+			slice = v->pc != pc ? base : slice * 2 < GUEST_SLICE_MAX_S * fw_timebase_hz ?
+						    slice * 2 : GUEST_SLICE_MAX_S * fw_timebase_hz;
 			self->guest->timer_at = 0;
+			if (trap_loop(self, &tw))
+				return -1;
+			/* Fed at slice ends only: the blocked path's re-entry stays short. */
+			if (fw_watchdog_expired(wd, v->pc)) {
+				csr_set(CSR_SSTATUS, SSTATUS_SIE);
+				check(self, false, "guest made no progress for %u s (pc %#lx, "
+				      "no call, %lu traps in all)\n", fw_watchdog_seconds(wd),
+				      (unsigned long)v->pc,
+				      (unsigned long)guest_word(self->guest, GUEST_CLAIMS));
+				return -1;
+			}
 		} else
 			fw_trap(cause);
 		csr_set(CSR_SSTATUS, SSTATUS_SIE);
@@ -190,7 +257,7 @@ static const uint64_t *guest_args(struct fw_hart *self)
 }
 
 /* Phase 0: create the vCPU and run the guest until it has enabled its file. */
-static bool guest_start(struct fw_hart *self, uint64_t deadline)
+static bool guest_start(struct fw_hart *self, struct fw_watchdog *wd)
 {
 	struct fw_guest_stage *g = self->guest;
 	struct fw_vcpu *v = &g->vcpu;
@@ -207,7 +274,7 @@ static bool guest_start(struct fw_hart *self, uint64_t deadline)
 		return false;
 	check(self, v->line.file_pa == self->dt->slot_pa + v->line.line * HGEI_GUEST_FILE_SIZE,
 	      "line %u: guest file %#lx\n", v->line.line, (unsigned long)v->line.file_pa);
-	call = run_until_call(self, NULL, deadline);
+	call = run_until_call(self, NULL, wd);
 	if (call != GUEST_CALL_READY) {
 		if (call >= 0)
 			check(self, false, "guest made call %ld, want ready\n", call);
@@ -258,8 +325,7 @@ static bool check_claim(struct fw_hart *self, const char *path, unsigned id, uin
 }
 
 /* Phase 1: the running guest takes its MSI; meanwhile this hart sends its target's. */
-static void phase_running(struct fw_hart *self, bool have, struct fw_hart *target,
-			  uint64_t deadline)
+static void phase_running(struct fw_hart *self, bool have, struct fw_hart *target)
 {
 	struct fw_guest_stage *g = self->guest;
 	struct send_duty duty = {
@@ -267,15 +333,18 @@ static void phase_running(struct fw_hart *self, bool have, struct fw_hart *targe
 		.id = id_running(target->hartid),
 		.due = atomic_load_explicit(&target->guest->ready, memory_order_acquire),
 	};
+	struct fw_watchdog wd;
 
 	/* The barrier's waits re-armed the timer: arm ours on the first entry. */
 	g->timer_at = 0;
-	if (have && guest_called(self, run_until_call(self, &duty, deadline)) &&
+	fw_watchdog_start(&wd, GUEST_TIMEOUT_S);
+	if (have && guest_called(self, run_until_call(self, &duty, &wd)) &&
 	    check_claim(self, "running", id_running(self->hartid), (uintptr_t)fw_guest_wait,
 			(uintptr_t)fw_guest_wait_end, 1))
 		g->run = GUEST_PASS;
 	if (duty.due) {
-		if (fw_wait_until(target_waiting, &duty, deadline))
+		fw_watchdog_start(&wd, GUEST_TIMEOUT_S);
+		if (fw_wait_progress(target_waiting, &duty, &wd))
 			send_msi(self, &duty);
 		else
 			check(self, false, "hart %u's guest never waited for its MSI\n",
@@ -284,11 +353,12 @@ static void phase_running(struct fw_hart *self, bool have, struct fw_hart *targe
 }
 
 /* Phase 2, after the arm and a barrier: send the target's MSI, then wait for ours. */
-static void phase_blocked(struct fw_hart *self, struct fw_hart *target, uint64_t deadline)
+static void phase_blocked(struct fw_hart *self, struct fw_hart *target)
 {
 	struct fw_guest_stage *g = self->guest;
 	struct fw_vcpu *v = &g->vcpu;
 	struct send_duty duty = { .target = target, .id = id_blocked(target->hartid) };
+	struct fw_watchdog wd;
 	uint64_t hgeie;
 	bool woken;
 	long call;
@@ -297,17 +367,19 @@ static void phase_blocked(struct fw_hart *self, struct fw_hart *target, uint64_t
 		send_msi(self, &duty);
 	if (!atomic_load_explicit(&g->armed, memory_order_relaxed))
 		return;
-	woken = fw_vcpu_wait(v, self, deadline);
-	g->timer_at = deadline;
+	fw_watchdog_start(&wd, GUEST_TIMEOUT_S);
+	woken = fw_vcpu_wait(v, self, &wd);
+	g->timer_at = v->timer_at;
 	if (!woken) {
-		check(self, false, "blocked vCPU: no wake within %u s, hgeip %#lx\n",
-		      GUEST_TIMEOUT_S, (unsigned long)csr_read(CSR_HGEIP));
+		check(self, false, "blocked vCPU: no wake and no progress for %u s, "
+		      "hgeip %#lx\n", fw_watchdog_seconds(&wd),
+		      (unsigned long)csr_read(CSR_HGEIP));
 		return;
 	}
 	/* Entering with the line still in hgeie would take the SGEI again from V = 1.
 	 * Read now, checked after the run: the checks stay off the measured path. */
 	hgeie = csr_read(CSR_HGEIE);
-	call = run_until_call(self, NULL, deadline);
+	call = run_until_call(self, NULL, &wd);
 	check(self, v->wakes == 1 && !v->wake_misrouted && !(hgeie & 1ULL << v->line.line),
 	      "blocked vCPU: %u wakes, %u misrouted, hgeie %#lx at re-entry (line %u)\n",
 	      v->wakes, v->wake_misrouted, (unsigned long)hgeie, v->line.line);
@@ -323,16 +395,17 @@ void fw_guest_stage_run(struct fw_hart *self, struct fw_hart *target, uint32_t n
 {
 	struct fw_guest_stage *g = self->guest;
 	bool have = self->lines > 0 && g->vcpu.ram;
-	uint64_t deadline = fw_time() + GUEST_TIMEOUT_S * fw_timebase_hz;
+	struct fw_watchdog wd;
 	int err;
 
 	g->run = g->blocked = have ? GUEST_FAIL : GUEST_SKIP;
-	if (have && guest_start(self, deadline))
+	fw_watchdog_start(&wd, GUEST_TIMEOUT_S);
+	if (have && guest_start(self, &wd))
 		atomic_store_explicit(&g->ready, 1, memory_order_release);
 	else
 		have = false;
 	fw_barrier(nr_up);
-	phase_running(self, have, target, deadline);
+	phase_running(self, have, target);
 	fw_barrier(nr_up);
 	if (have && g->vcpu.pc == (uintptr_t)fw_guest_resume) {
 		err = fw_vcpu_block(&g->vcpu, self);
@@ -341,7 +414,7 @@ void fw_guest_stage_run(struct fw_hart *self, struct fw_hart *target, uint32_t n
 			atomic_store_explicit(&g->armed, 1, memory_order_release);
 	}
 	fw_barrier(nr_up);
-	phase_blocked(self, target, fw_time() + GUEST_TIMEOUT_S * fw_timebase_hz);
+	phase_blocked(self, target);
 	if (g->vcpu.line.line) {
 		err = fw_vcpu_destroy(&g->vcpu, self);
 		check(self, !err, "free line: %s\n", hgei_strerror(err));

@@ -12,14 +12,13 @@
 #include "sbi.h"
 #include "stress.h"
 
+/* The boot hart's waits give up after this long with no progress anywhere (wait.c):
+ * no hart came up, or no hart got on with its self-test. The stages' own waits give
+ * up after FW_STALL_S, so the self-test's must be longer. */
 #ifndef FW_START_TIMEOUT_S
 #define FW_START_TIMEOUT_S	60
 #endif
-#ifdef FW_STRESS_SECONDS
-#define FW_SELFTEST_TIMEOUT_S	(120 + FW_STRESS_SECONDS)
-#else
-#define FW_SELFTEST_TIMEOUT_S	120
-#endif
+#define FW_SELFTEST_TIMEOUT_S	(5 * FW_STALL_S)
 
 /* The harts that came up, in hartid order: the boot hart writes them before it
  * publishes fw_go (release); the others read them after seeing it (acquire). */
@@ -70,6 +69,9 @@ static void hart_selftest(struct fw_hart *self)
 #ifdef FW_BENCH
 	/* The bench firmware (make bench): instruction counts instead of the self-test. */
 	fw_bench_run(self, up_harts, nr_up);
+#elif defined(FW_HGEIP_RACE)
+	/* The QEMU stale-hgeip reproduction (tests/qemu/quirks.sh). */
+	fw_hgeip_race_run(self, up_harts, nr_up);
 #else
 	uint32_t pos = 0;
 
@@ -84,6 +86,7 @@ static void hart_selftest(struct fw_hart *self)
 #endif
 	/* Release: the boot hart reads this hart's results after seeing DONE. */
 	atomic_store_explicit(&self->state, FW_HART_DONE, memory_order_release);
+	fw_progress();
 }
 
 static void __attribute__((noreturn)) report(void)
@@ -145,7 +148,11 @@ static void __attribute__((noreturn)) report(void)
 		fw_printf("selftest: %lu MSIs sent to guests but %lu claimed\n",
 			  (unsigned long)guests.sent, (unsigned long)guests.claimed);
 	}
+#ifdef FW_HGEIP_RACE
+	failed += fw_hgeip_race_report();
+#else
 	failed += fw_migrate_report();
+#endif
 #ifdef FW_STRESS_SECONDS
 	failed += fw_stress_report();
 #endif
@@ -156,9 +163,11 @@ static void __attribute__((noreturn)) report(void)
 
 static void __attribute__((noreturn)) boot_hart_coordinate(struct fw_hart *self)
 {
-	if (!fw_wait_until(none_in_state, (void *)FW_HART_STARTING,
-			   fw_time() + FW_START_TIMEOUT_S * fw_timebase_hz))
-		fw_printf("boot: harts did not come up within %u s\n", FW_START_TIMEOUT_S);
+	struct fw_watchdog wd;
+
+	fw_watchdog_start(&wd, FW_START_TIMEOUT_S);
+	if (!fw_wait_progress(none_in_state, (void *)FW_HART_STARTING, &wd))
+		fw_printf("boot: harts did not come up: none for %u s\n", FW_START_TIMEOUT_S);
 	up_harts = fw_heap_alloc(fw_nr_harts * sizeof(*up_harts), 8);
 	for (uint32_t i = 0; i < fw_nr_harts; i++)
 		if (atomic_load_explicit(&fw_harts[i].state, memory_order_acquire) == FW_HART_UP)
@@ -169,9 +178,10 @@ static void __attribute__((noreturn)) boot_hart_coordinate(struct fw_hart *self)
 	atomic_store_explicit(&fw_go, 1, memory_order_release);
 	fw_kick_all();
 	hart_selftest(self);
-	if (!fw_wait_until(none_in_state, (void *)FW_HART_UP,
-			   fw_time() + FW_SELFTEST_TIMEOUT_S * fw_timebase_hz))
-		fw_printf("boot: self-test did not finish within %u s\n", FW_SELFTEST_TIMEOUT_S);
+	fw_watchdog_start(&wd, FW_SELFTEST_TIMEOUT_S);
+	if (!fw_wait_progress(none_in_state, (void *)FW_HART_UP, &wd))
+		fw_printf("boot: self-test did not finish: no progress for %u s\n",
+			  FW_SELFTEST_TIMEOUT_S);
 	report();
 }
 
@@ -197,6 +207,7 @@ void fw_hart_main(unsigned long hartid, struct fw_hart *self)
 #endif
 	/* Release: the boot hart reads this hart's bring-up results after seeing UP. */
 	atomic_store_explicit(&self->state, FW_HART_UP, memory_order_release);
+	fw_progress();
 	if (hartid == fw_boot_hartid)
 		boot_hart_coordinate(self);
 	sbi_send_ipi(1, fw_boot_hartid);

@@ -17,7 +17,17 @@
 #define MIG_ROUNDS	40		/* migrations, alternating direction */
 #define MIG_IDS		7		/* identities 1..7, sent in turn */
 #define MIG_EIE		(((1ULL << MIG_IDS) - 1) << 1)
-#define MIG_TIMEOUT_S	10
+
+/* Every wait of the stage gives up after FW_STALL_S of this hart's running time with
+ * no progress anywhere (wait.c), not after a fixed total: the three harts' threads
+ * may wait long for a host core beside hundreds of others. */
+static bool mig_wait(bool (*cond)(void *))
+{
+	struct fw_watchdog wd;
+
+	fw_watchdog_start(&wd, FW_STALL_S);
+	return fw_wait_progress(cond, NULL, &wd);
+}
 
 struct mig_vcpu {
 	struct fw_line_owner owner;	/* what lib/hgei knows; its wake hook is mig_wake */
@@ -64,6 +74,7 @@ static void mig_wake(struct fw_line_owner *o, uint32_t hartid, unsigned line)
 
 	hgei_vsfile_deselect(hstatus);
 	(void)hartid;
+	fw_progress();
 	/* Release: the sender's acquire of claimed orders its next MSI after this claim. */
 	if (id >= 1 && id <= MIG_IDS)
 		atomic_fetch_add_explicit(&mig.claimed, 1, memory_order_release);
@@ -95,7 +106,7 @@ static void run_on(uint32_t hartid, void (*fn)(void *), void *arg)
 	/* Release: call_arg and what hgei_move() prepared reach b with fn. */
 	atomic_store_explicit(&mig.call_fn, fn, memory_order_release);
 	kick(mig.b);
-	mig_check(fw_wait_until(call_finished, NULL, fw_time() + MIG_TIMEOUT_S * fw_timebase_hz),
+	mig_check(mig_wait(call_finished),
 		  "step on the other hart timed out", hartid);
 }
 
@@ -126,8 +137,7 @@ static void redirect(void *owner, uint64_t file_pa)
 {
 	(void)owner;
 	publish(file_pa);
-	mig_check(fw_wait_until(no_msi_in_flight, NULL,
-				fw_time() + MIG_TIMEOUT_S * fw_timebase_hz),
+	mig_check(mig_wait(no_msi_in_flight),
 		  "an MSI stayed on its way to the old file",
 		  atomic_load_explicit(&mig.gen, memory_order_relaxed));
 }
@@ -147,10 +157,20 @@ static void forward(uint64_t file_pa, const void *state)
 				  memory_order_relaxed);
 }
 
+/* The new line was someone else's: on QEMU it may carry a stale hgeip bit that would
+ * wake the vCPU with nothing to claim (imsic.h). Runs before the line is armed. */
+static void file_load(unsigned line, const void *state)
+{
+#ifdef FW_QUIRK_HGEIP_RELEVEL
+	imsic_guest_relevel(line);
+#endif
+	hgei_vsfile_op_load(line, state);
+}
+
 static const struct hgei_move_ops mig_move_ops = {
 	.run_on = run_on,
 	.file_save = hgei_vsfile_op_save,
-	.file_load = hgei_vsfile_op_load,
+	.file_load = file_load,
 	.file_drain = hgei_vsfile_op_drain,
 	.file_forward = forward,
 	.redirect = redirect,
@@ -171,7 +191,7 @@ static void serve(void)
 	for (;;) {
 		void (*fn)(void *);
 
-		if (!fw_wait_until(call_or_over, NULL, fw_time() + 2 * MIG_TIMEOUT_S * fw_timebase_hz)) {
+		if (!mig_wait(call_or_over)) {
 			mig_check(false, "no step asked of this hart", 0);
 			return;
 		}
@@ -236,16 +256,16 @@ static void drive(struct fw_hart *self)
 			  hgei_owner(&to->hgei, moved.line) == &mig.owner,
 			  "old line free, new line the vCPU's", moved.line);
 		atomic_fetch_add_explicit(&mig.rounds, 1, memory_order_relaxed);
+		fw_progress();
 		host = to;
 		l = moved;
-		mig_check(fw_wait_until(sender_caught_up, NULL,
-					fw_time() + MIG_TIMEOUT_S * fw_timebase_hz),
+		mig_check(mig_wait(sender_caught_up),
 			  "no MSI reached the new file", l.line);
 	}
 over:
 	atomic_store_explicit(&mig.stop_sending, 1, memory_order_release);
 	kick(mig.sender);
-	mig_check(fw_wait_until(sender_finished, NULL, fw_time() + MIG_TIMEOUT_S * fw_timebase_hz),
+	mig_check(mig_wait(sender_finished),
 		  "sender did not stop", 0);
 	if (!err)
 		run_on(host->hartid, release_vcpu, &l.line);
@@ -271,7 +291,7 @@ static bool vcpu_published(void *arg)
 /* The vCPU's device: one MSI at a time, each to the file published last. */
 static void send_loop(void)
 {
-	fw_wait_until(vcpu_published, NULL, fw_time() + MIG_TIMEOUT_S * fw_timebase_hz);
+	mig_wait(vcpu_published);
 	while (atomic_load_explicit(&mig.gen, memory_order_acquire) &&
 	       !atomic_load_explicit(&mig.stop_sending, memory_order_acquire)) {
 		uint32_t gen, n = atomic_load_explicit(&mig.sent, memory_order_relaxed);
@@ -285,10 +305,11 @@ static void send_loop(void)
 		/* The MSI store is issued before sender_gen/sender_idle say it is done. */
 		__asm__ volatile("fence ow, w" ::: "memory");
 		atomic_store_explicit(&mig.sent, n + 1, memory_order_relaxed);
+		fw_progress();
 		atomic_store_explicit(&mig.sender_gen, gen, memory_order_seq_cst);
 		atomic_store_explicit(&mig.sender_idle, 1, memory_order_seq_cst);
 		kick(mig.a);
-		if (!fw_wait_until(answered, NULL, fw_time() + MIG_TIMEOUT_S * fw_timebase_hz)) {
+		if (!mig_wait(answered)) {
 			mig_check(false, "MSI never claimed", n + 1);
 			break;
 		}

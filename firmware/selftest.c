@@ -10,8 +10,6 @@
 #include "fw.h"
 #include "imsic.h"
 
-#define FW_DELIVERY_TIMEOUT_S	20
-
 /* The identity each line's MSI carries; distinct per line so a claim proves which
  * guest file raised the SGEI. Lines are 1..63, all inside eie0/eip0 on RV64. */
 static unsigned msi_id(unsigned line)
@@ -56,6 +54,7 @@ static void selftest_wake(void *owner, uint32_t hartid, unsigned line)
 	hstatus = hgei_vsfile_select(line);
 	id = hgei_vsfile_claim();
 	csr_write(CSR_HSTATUS, hstatus);
+	fw_progress();
 	if (id == msi_id(line))
 		self->st.delivered++;
 	else
@@ -130,19 +129,22 @@ static bool all_answered(void *arg)
  * raced an MSI, which the quirk build re-checks after every hgeie write, and an hgeip
  * bit dropped by a claim that raced an MSI into another file. For the second, after a
  * second without progress, re-evaluate every allocated guest file and rewrite hgeie
- * from the armed set, and say so: the count shows in the log and the report.
+ * from the armed set, and say so: the count shows in the log and the report. Gives
+ * up after FW_STALL_S with no delivery here and no progress anywhere (wait.c).
  */
 static void wait_for_deliveries(struct fw_hart *self)
 {
-	uint64_t deadline = fw_time() + FW_DELIVERY_TIMEOUT_S * fw_timebase_hz;
 	struct fw_selftest *st = &self->st;
+	struct fw_watchdog wd;
 
+	fw_watchdog_start(&wd, FW_STALL_S);
 	while (!fw_wait_until(all_answered, self, fw_time() + fw_timebase_hz)) {
 		uint64_t mask = st->alloc_mask;
 
-		if (fw_time() >= deadline) {
-			fw_printf("selftest: hart %u: %u of %d MSIs arrived\n", self->hartid,
-				  st->delivered, self->lines);
+		if (fw_watchdog_expired(&wd, st->delivered)) {
+			fw_printf("selftest: hart %u: %u of %d MSIs arrived, no progress for "
+				  "%u s\n", self->hartid, st->delivered, self->lines,
+				  fw_watchdog_seconds(&wd));
 			return;
 		}
 		st->resyncs++;

@@ -31,7 +31,6 @@
 
 #ifdef FW_STRESS_SECONDS
 
-#define DRAIN_TIMEOUT_S		10
 #define RESYNC_TICKS		(fw_timebase_hz / 10)
 
 enum { EMPTY, ARMED, SENDING, SENT, FREEING, ZOMBIE, ZOMBIE_SENT };
@@ -278,15 +277,17 @@ static bool none_in_flight(void *arg)
 /*
  * After the senders stopped: every SENT ticket must be claimed. QEMU's SGEI races
  * (imsic.h) can hold one back; re-evaluating the files and hgeie brings it in, as the
- * self-test's watchdog does. What is still SENT after the timeout was lost.
+ * self-test's watchdog does. What is still SENT once FW_STALL_S passed with no
+ * claim here and no progress anywhere (wait.c) was lost.
  */
 static void drain(struct fw_hart *self)
 {
 	struct stress_hart *s = of(self);
-	uint64_t deadline = fw_time() + DRAIN_TIMEOUT_S * fw_timebase_hz;
+	struct fw_watchdog wd;
 
+	fw_watchdog_start(&wd, FW_STALL_S);
 	while (!fw_wait_until(none_in_flight, self, fw_time() + RESYNC_TICKS) &&
-	       fw_time() < deadline) {
+	       !fw_watchdog_expired(&wd, s->n.delivered)) {
 		s->n.resyncs++;
 		for (int g = 1; g <= self->lines; g++)
 			if (atomic_load(&s->slots[g].state) != EMPTY)

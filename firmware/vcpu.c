@@ -34,7 +34,11 @@
 #define VCPU_VMID	1
 /* FW_TEST_GUEST_NO_VSEI (tests/qemu/guest.sh) leaves VSEI undelegated: the guest's
  * sie.SEIE write is dropped, it never sees its MSI, and the watchdog must end the
- * stage with a failure. */
+ * stage with a failure. FW_TEST_GUEST_TRAP_LOOP asserts VSEIP through hvip, which
+ * no stopei claim can lower: once the guest unmasks, it traps at its vector over and
+ * over (what a stale hgeip bit does, see imsic_guest_relevel()), and the stage must
+ * report a trap loop. */
+#define HVIP_VSEIP	(1UL << 10)
 
 /* The wake hook gets the owner pointer lib/hgei was given: &v->owner. */
 _Static_assert(__builtin_offsetof(struct fw_vcpu, owner) == 0, "owner first");
@@ -109,7 +113,11 @@ static int enter_hypervisor_state(struct fw_vcpu *v)
 #ifndef FW_TEST_GUEST_NO_VSEI
 	csr_set(CSR_HIDELEG, HIDELEG_VSEI);
 #endif
+#ifdef FW_TEST_GUEST_TRAP_LOOP
+	csr_write(CSR_HVIP, HVIP_VSEIP);
+#else
 	csr_write(CSR_HVIP, 0);
+#endif
 	csr_write(CSR_HCOUNTEREN, HCOUNTEREN_CY_TM_IR);
 	csr_write(CSR_VSSTATUS, 0);
 	csr_write(CSR_VSIE, 0);
@@ -132,6 +140,13 @@ int fw_vcpu_create(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
 	}
 	v->owner.line = v->line.line;
 	guest_file_reset(v->line.line);
+#ifdef FW_QUIRK_HGEIP_RELEVEL
+	/* The file may have been another owner's, whose last claim QEMU can leave as a
+	 * stale hgeip bit the guest would loop on (imsic.h). */
+	if (!imsic_guest_relevel(v->line.line))
+		fw_printf("vcpu: hart %u: line %u: hgeip bit still set after re-levelling\n",
+			  self->hartid, v->line.line);
+#endif
 	err = map_guest(v);
 	if (err)
 		fw_printf("vcpu: hart %u: G-stage map failed: %s\n", self->hartid,
@@ -194,20 +209,28 @@ int fw_vcpu_block(struct fw_vcpu *v, struct fw_hart *self)
 /*
  * Not fw_wait_until(): its timer slices would leave the hart with no timer armed
  * once one fired after the wake, and re-arming on the way into the guest would put an
- * SBI call on the measured path. One timer at @deadline serves both the wait and the
- * guest's first run. The check runs masked and wfi still wakes on a pending
+ * SBI call on the measured path. A timer a second ahead bounds each sleep, so the
+ * watchdog is checked about once a second; the one still ahead after the wake is
+ * the guest's first slice (had it fired already, the first entry ends at once and
+ * the run re-arms it). The check runs masked and wfi still wakes on a pending
  * interrupt, so an SGEI between the check and the wfi is not lost.
  */
-bool fw_vcpu_wait(struct fw_vcpu *v, struct fw_hart *self, uint64_t deadline)
+bool fw_vcpu_wait(struct fw_vcpu *v, struct fw_hart *self, struct fw_watchdog *wd)
 {
 	bool woken;
 
-	sbi_set_timer(deadline);
+	v->timer_at = fw_time() + fw_timebase_hz;
+	sbi_set_timer(v->timer_at);
 	for (;;) {
 		csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 		woken = atomic_load_explicit(&v->runnable, memory_order_relaxed) != 0;
-		if (woken || fw_time() >= deadline)
+		/* The watchdog only when not woken: the wake's path stays short. */
+		if (woken || fw_watchdog_expired(wd, 0))
 			break;
+		if (fw_time() >= v->timer_at) {
+			v->timer_at = fw_time() + fw_timebase_hz;
+			sbi_set_timer(v->timer_at);
+		}
 		__asm__ volatile("wfi");
 		csr_set(CSR_SSTATUS, SSTATUS_SIE);
 	}
@@ -230,6 +253,7 @@ int fw_vcpu_destroy(struct fw_vcpu *v, struct fw_hart *self)
 	err = hgei_free(&self->hgei, line, &v->owner);
 	csr_write(CSR_HGATP, 0);
 	fw_gstage_fence();
+	csr_write(CSR_HVIP, 0);
 	csr_clear(CSR_HIDELEG, HIDELEG_VSEI);
 	csr_clear(CSR_HIE, HIE_VSEIE);
 	csr_write(CSR_HSTATUS, csr_read(CSR_HSTATUS) & ~HGEI_HSTATUS_VGEIN_MASK);

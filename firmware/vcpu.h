@@ -40,6 +40,7 @@ struct fw_vcpu {
 	uint64_t wake_instret;		/* the stamp of the SGEI trap that woke us */
 	uint64_t blocked_stvec;		/* stvec to put back when the wait ends */
 	uint64_t exit_stval, exit_htval; /* of the last exit */
+	uint64_t timer_at;		/* the HS timer fw_vcpu_wait() left armed */
 };
 
 /** Boot hart, at boot: gives @v its G-stage memory and its guest data page. */
@@ -61,10 +62,10 @@ uint64_t fw_vcpu_run(struct fw_vcpu *v);
  * instret on every HS trap until fw_vcpu_wait() returns. Returns hgei_arm()'s code. */
 int fw_vcpu_block(struct fw_vcpu *v, struct fw_hart *self);
 
-/** Sleeps until the SGEI has made @v runnable or the time CSR passes @deadline.
- * Leaves the HS timer armed at @deadline (a watchdog for the next run). On timeout
- * the line is disarmed. Returns true when woken. */
-bool fw_vcpu_wait(struct fw_vcpu *v, struct fw_hart *self, uint64_t deadline);
+/** Sleeps until the SGEI has made @v runnable or the watchdog @wd expires (no
+ * progress anywhere). Leaves the HS timer armed at v->timer_at (the next run's
+ * first slice). On expiry the line is disarmed. Returns true when woken. */
+bool fw_vcpu_wait(struct fw_vcpu *v, struct fw_hart *self, struct fw_watchdog *wd);
 
 /** Gives the line back (guest file disabled first) and drops the G-stage map and
  * the VS interrupt delegation. Returns hgei_free()'s code (0 when nothing was held). */

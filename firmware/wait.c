@@ -46,6 +46,63 @@ bool fw_wait_until(bool (*cond)(void *), void *arg, uint64_t deadline)
 	}
 }
 
+/*
+ * Progress, not patience (issue #13): QEMU runs every hart on however few host cores
+ * there are, and a hart's thread can sit unscheduled for seconds while the time CSR
+ * (host time) runs on. So no wait in the self-test gives up after a fixed total; it
+ * gives up after FW_STALL_S of its own running time in which nothing moved: neither
+ * the global progress count (every delivered MSI, guest call, migration, barrier
+ * arrival, finished hart bumps it) nor the caller's own progress value. A gap between
+ * two checks longer than a second counts as one second: the hart was not scheduled,
+ * which says nothing about the others.
+ */
+static _Atomic uint64_t progress_count;
+
+void fw_progress(void)
+{
+	/* Any hart with any other: relaxed, only the value's change is read. */
+	atomic_fetch_add_explicit(&progress_count, 1, memory_order_relaxed);
+}
+
+void fw_watchdog_start(struct fw_watchdog *w, unsigned seconds)
+{
+	w->limit = seconds * fw_timebase_hz;
+	w->idle = 0;
+	w->last = fw_time();
+	w->seen = atomic_load_explicit(&progress_count, memory_order_relaxed);
+	w->local = 0;
+}
+
+bool fw_watchdog_expired(struct fw_watchdog *w, uint64_t local)
+{
+	uint64_t now = fw_time(), seen, gap;
+
+	seen = atomic_load_explicit(&progress_count, memory_order_relaxed);
+	if (seen != w->seen || local != w->local) {
+		w->seen = seen;
+		w->local = local;
+		w->idle = 0;
+	} else {
+		gap = now - w->last;
+		w->idle += gap < fw_timebase_hz ? gap : fw_timebase_hz;
+	}
+	w->last = now;
+	return w->idle >= w->limit;
+}
+
+unsigned fw_watchdog_seconds(const struct fw_watchdog *w)
+{
+	return (unsigned)(w->limit / fw_timebase_hz);
+}
+
+bool fw_wait_progress(bool (*cond)(void *), void *arg, struct fw_watchdog *w)
+{
+	while (!fw_wait_until(cond, arg, fw_time() + fw_timebase_hz / 4))
+		if (fw_watchdog_expired(w, 0))
+			return false;
+	return true;
+}
+
 /* Wakes every hart from its wait loop (SBI: hart_mask_base -1 means all harts). */
 void fw_kick_all(void)
 {
@@ -78,12 +135,17 @@ void fw_barrier(uint32_t nr_harts)
 		.gen = atomic_load_explicit(&barrier_gen, memory_order_acquire),
 	};
 
+	struct fw_watchdog wd;
+
+	fw_progress();
 	if (atomic_fetch_add_explicit(&barrier_count, 1, memory_order_acq_rel) == nr_harts - 1) {
 		atomic_store_explicit(&barrier_count, 0, memory_order_relaxed);
 		atomic_store_explicit(&barrier_gen, w.gen + 1, memory_order_release);
 		fw_kick_all();
 		return;
 	}
-	if (!fw_wait_until(barrier_passed, &w, fw_time() + 60 * fw_timebase_hz))
-		fw_fatal("hart %u: barrier timed out\n", fw_self->hartid);
+	fw_watchdog_start(&wd, 4 * FW_STALL_S);
+	if (!fw_wait_progress(barrier_passed, &w, &wd))
+		fw_fatal("hart %u: barrier: no progress anywhere for %u s\n", fw_self->hartid,
+			 fw_watchdog_seconds(&wd));
 }

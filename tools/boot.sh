@@ -3,11 +3,18 @@
 # status: 0 when the firmware reported PASS, non-zero otherwise, 124 on timeout.
 # OPENSBI=1.5.1|1.9 in the environment picks the OpenSBI of the sbi path.
 #   tools/boot.sh [--boot auto|sbi|bare] [--smp N] [--guests G] [--dtb FILE]
-#                 [--topology NAME] [--timeout S] [--fw ELF] [--list] [-- extra qemu args]
+#                 [--topology NAME] [--timeout S|auto|auto+N] [--fw ELF] [--bios IMG]
+#                 [--list] [-- extra qemu args]
+# --bios IMG boots a whole image (make image) as QEMU's -bios, no -kernel.
+# --timeout auto (the default) is a budget of QEMU CPU time that scales with the harts
+# QEMU has to emulate, 120 s + 0.5 s per hart, with a wall-clock cap of four times
+# that; auto+N adds N seconds of CPU time; --timeout S is S seconds of wall clock.
+# It is the last resort behind the firmware's own progress watchdogs, so it only has
+# to be long enough never to cut a slow pass.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-boot= smp=4 guests=7 dtb= topology= timeout_s=120 fw=$top/build/firmware.elf
+boot= smp=4 guests=7 dtb= topology= timeout_s=auto fw=$top/build/firmware.elf bios=
 nodes=0 extra=()
 QEMU=${QEMU:-qemu-system-riscv64}
 
@@ -20,6 +27,7 @@ while [ $# -gt 0 ]; do
 	--topology) topology=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--fw) fw=$2; shift 2 ;;
+	--bios) bios=$2; shift 2 ;;
 	--list)
 		for f in "$top"/platform/topologies/*.topo; do
 			[ -e "$f" ] || continue
@@ -76,6 +84,7 @@ sbi) firmware=(-bios "$opensbi_bios" -kernel "$fw") ;;
 bare) firmware=(-bios "${fw%firmware.elf}hartgei-m.elf") ;;
 *) echo "boot.sh: --boot is sbi or bare" >&2; exit 2 ;;
 esac
+[ -n "$bios" ] && firmware=(-bios "$bios")
 
 mem=256
 machine="virt,aia=aplic-imsic,aia-guests=$guests"
@@ -101,11 +110,49 @@ fi
 [ -n "$dtb" ] && qemu_numa+=(-dtb "$dtb")
 
 echo "boot: $QEMU -machine $machine -smp $smp -m ${mem}M ${firmware[*]} ${qemu_numa[*]} ${extra[*]}"
+qemu_cmd=("$QEMU" -machine "$machine" -smp "$smp" -m "${mem}M" -nographic -monitor none
+	-serial stdio "${firmware[@]}" "${qemu_numa[@]}" "${extra[@]}")
 set +e
-timeout --foreground -k 5 "$timeout_s" "$QEMU" -machine "$machine" -smp "$smp" -m "${mem}M" \
-	-nographic -monitor none -serial stdio "${firmware[@]}" "${qemu_numa[@]}" "${extra[@]}" \
-	</dev/null | tr -d '\r'
-rc=${PIPESTATUS[0]}
+if [[ $timeout_s == auto* ]]; then
+	# The work QEMU has to do is CPU time: beside other jobs it gets less of a core
+	# per second, and a wall-clock limit would cut a slow pass. So QEMU may use
+	# 120 s + 0.5 s per hart of CPU time; a wall-clock cap of four times that ends a
+	# QEMU that hangs without spending any (the firmware's own watchdogs end a
+	# firmware that waits for nothing, README "Watchdogs").
+	# auto+N: N more seconds of CPU time, for a run that is meant to keep harts busy.
+	extra_cpu=0
+	[[ $timeout_s == auto+* ]] && extra_cpu=${timeout_s#auto+}
+	cpu_budget=$((120 + (smp + 1) / 2 + extra_cpu)) wall_cap=$((4 * cpu_budget))
+	tck=$(getconf CLK_TCK)
+	# sed -u: unbuffered, so a log file shows what QEMU printed as it prints it.
+	"${qemu_cmd[@]}" </dev/null > >(sed -u 's/\r//g') 2>&1 &
+	qpid=$! start=$SECONDS why=
+	while kill -0 $qpid 2>/dev/null; do
+		sleep 1
+		cpu=$(awk -v t="$tck" '{ print int(($14 + $15) / t) }' /proc/$qpid/stat 2>/dev/null)
+		if [ "${cpu:-0}" -ge $cpu_budget ]; then
+			why="${cpu_budget}s of QEMU CPU time"
+		elif [ $((SECONDS - start)) -ge $wall_cap ]; then
+			why="${wall_cap}s (QEMU used ${cpu:-0}s of CPU)"
+		else
+			continue
+		fi
+		kill -TERM $qpid 2>/dev/null
+		for _ in 1 2 3 4 5; do kill -0 $qpid 2>/dev/null && sleep 1; done
+		kill -KILL $qpid 2>/dev/null
+		break
+	done
+	wait $qpid
+	rc=$?
+	wait	# tr: the log is complete before we say more
+	if [ -n "$why" ]; then
+		rc=124
+		echo "boot: timed out after $why"
+	fi
+else
+	timeout --foreground -k 5 "$timeout_s" "${qemu_cmd[@]}" </dev/null | sed -u 's/\r//g'
+	rc=${PIPESTATUS[0]}
+	[ $rc -eq 124 ] && echo "boot: timed out after ${timeout_s}s"
+fi
 set -e
-[ $rc -eq 124 ] && echo "boot: timed out after ${timeout_s}s"
 exit $rc

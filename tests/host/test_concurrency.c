@@ -42,7 +42,9 @@
 #define MAILBOX		64
 #define OFFLINE_EVERY	5000		/* hart 0 goes offline every this many iterations */
 #define OFFLINE_FOR	300
-/* A lost request leaves its caller waiting for good: fail instead of hanging. */
+/* A lost request leaves its caller waiting for good: fail instead of hanging, once no
+ * thread has finished an iteration for this long. Progress, not a total: on a loaded
+ * machine the run may take minutes (issue #13). */
 #define WATCHDOG_S	120
 
 static const unsigned geilen[NR_THREADS] = { 7, 63, 1, 15 };
@@ -87,6 +89,8 @@ static _Atomic unsigned double_owners;
 static pthread_barrier_t barrier;
 static _Atomic unsigned drained[2];	/* threads done with each end phase */
 static _Atomic bool finished;
+/* Each thread's iterations so far, for the watchdog (one writer each, relaxed). */
+static _Atomic uint64_t progress[NR_THREADS];
 static _Thread_local struct tally *me;
 
 static uint64_t rnd(uint64_t *s)
@@ -374,6 +378,7 @@ static void *hart_thread(void *arg)
 		unsigned other = (r >> 16) % NR_THREADS;
 
 		me->ops++;
+		atomic_store_explicit(&progress[self], i + 1, memory_order_relaxed);
 		if (self == 0 && i % OFFLINE_EVERY == OFFLINE_EVERY - 1) {
 			EXPECT(hgei_hart_offline(&harts[0]) >= 0, "offline");
 			offline_until = i + OFFLINE_FOR;
@@ -537,16 +542,32 @@ static void reconcile(void)
 		(unsigned long long)enodev);
 }
 
+static uint64_t progress_sum(void)
+{
+	uint64_t sum = 0;
+
+	for (unsigned t = 0; t < NR_THREADS; t++)
+		sum += atomic_load_explicit(&progress[t], memory_order_relaxed);
+	return sum;
+}
+
 static void *watchdog(void *arg)
 {
+	uint64_t seen = 0, now;
 	unsigned i;
 
 	(void)arg;
-	for (i = 0; i < WATCHDOG_S * 10 && !atomic_load(&finished); i++)
+	for (i = 0; i < WATCHDOG_S * 10 && !atomic_load(&finished); i++) {
 		usleep(100000);
+		now = progress_sum();
+		if (now != seen)
+			i = 0;
+		seen = now;
+	}
 	if (atomic_load(&finished))
 		return NULL;
-	CHECK(0, "still running after %u s: a remote call was never served", WATCHDOG_S);
+	CHECK(0, "no thread made progress for %u s: a remote call was never served",
+	      WATCHDOG_S);
 	i = (unsigned)check_summary("concurrency");
 	/* _exit, not exit: threads are stuck mid-call; so flush the summary by hand. */
 	fflush(NULL);

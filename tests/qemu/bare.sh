@@ -30,7 +30,7 @@ fatal_case() {
 		return
 	fi
 	for path in $paths; do
-		tools/boot.sh --boot "$path" --smp 2 --timeout 60 --fw "$dir/firmware.elf" \
+		tools/boot.sh --boot "$path" --smp 2 --fw "$dir/firmware.elf" \
 			>"$out/$name-$path.log" 2>&1
 		rc=$?
 		if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -qE "$pattern" "$out/$name-$path.log"; then
@@ -85,7 +85,7 @@ else
 	done <<<"$devices"
 fi
 # The report names what the PMP closed, and the machine still boots.
-if tools/boot.sh --boot bare --smp 4 --timeout 120 >"$out/closed.log" 2>&1 &&
+if tools/boot.sh --boot bare --smp 4 >"$out/closed.log" 2>&1 &&
 	[ "$(grep -c '^hartgei-m: closed to HS: ' "$out/closed.log")" -ge 3 ]; then
 	pass "closed regions reported, boot passes"
 else
@@ -93,7 +93,7 @@ else
 fi
 
 # QEMU itself refuses more than 512 harts: the run must fail, not boot fewer.
-if tools/boot.sh --boot bare --smp 513 --timeout 30 --fw "$BUILD/firmware.elf" \
+if tools/boot.sh --boot bare --smp 513 --fw "$BUILD/firmware.elf" \
 	>"$out/smp513.log" 2>&1; then
 	fail "smp513 booted, see $out/smp513.log"
 else

@@ -53,7 +53,7 @@ check_report() {
 boot_case() {
 	local name=$1 smp=$2 guests=$3 boot=${4:-auto} log=$out/$1.log
 	local start=$SECONDS
-	tools/boot.sh --boot "$boot" --smp "$smp" --guests "$guests" --timeout 120 \
+	tools/boot.sh --boot "$boot" --smp "$smp" --guests "$guests" \
 		--fw "$BUILD/firmware.elf" >"$log" 2>&1
 	local rc=$?
 	if [ $rc -eq 0 ] && check_report "$log" "$smp" "$guests"; then
@@ -77,7 +77,7 @@ boot_case guests0-bare 4 0 bare
 crash=$BUILD/crash
 if make --no-print-directory -s firmware BUILD="$crash" FW_DEFS=-DFW_TEST_ILLEGAL_INSN \
 	>"$out/crash-build.log" 2>&1; then
-	tools/boot.sh --smp 4 --timeout 30 --fw "$crash/firmware.elf" >"$out/crash.log" 2>&1
+	tools/boot.sh --smp 4 --fw "$crash/firmware.elf" >"$out/crash.log" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ] && [ $rc -ne 124 ] &&
 	   grep -q 'FATAL: hart [0-9]*: unexpected trap scause 0x2 sepc 0x' "$out/crash.log"; then

@@ -59,7 +59,7 @@ report() {
 # disabled_case PATH DTB: cpu@0 disabled; harts 1 and 2 run, hart 0 never does.
 disabled_case() {
 	local path=$1 dtb=$2 log=$out/disabled-$1.log rc bad ok=1
-	tools/boot.sh --boot "$path" --smp $smp --guests $guests --dtb "$dtb" --timeout 120 \
+	tools/boot.sh --boot "$path" --smp $smp --guests $guests --dtb "$dtb" \
 		--fw "$BUILD/firmware.elf" -- -icount shift=0 >"$log" 2>&1
 	rc=$?
 	bad=$(check_lines "$log" "3 3" 2)

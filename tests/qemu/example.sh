@@ -38,9 +38,8 @@ fi
 
 for smp in 1 4; do
 	log=$out/smp$smp.log
-	timeout --foreground -k 5 60 qemu-system-riscv64 -machine virt,aia=aplic-imsic,aia-guests=7 \
-		-smp $smp -m 256M -nographic -monitor none -serial stdio -bios default \
-		-kernel "$BUILD/example/example.elf" </dev/null >"$log" 2>&1
+	tools/boot.sh --boot sbi --smp $smp --guests 7 --fw "$BUILD/example/example.elf" \
+		>"$log" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && grep -q '^example: woken=1 claimed identity 5' "$log" &&
 	   grep -q '^example: PASS' "$log"; then

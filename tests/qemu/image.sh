@@ -14,9 +14,7 @@ passed=0 failed=0
 
 boot_image() {
 	local img=$1 name=$2 smp=$3 log=$out/$2.log rc
-	timeout --foreground -k 5 120 qemu-system-riscv64 \
-		-machine virt,aia=aplic-imsic,aia-guests=7 -smp "$smp" -m 256M -nographic \
-		-monitor none -serial stdio -bios "$img" </dev/null >"$log" 2>&1
+	tools/boot.sh --boot sbi --smp "$smp" --guests 7 --bios "$img" >"$log" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && grep -q "^summary: harts=$smp up=$smp failed=0 " "$log" &&
 	   grep -q '^status: PASS' "$log" && grep -aq 'Domain0 Next Address *: 0x0*80200000' "$log" &&

@@ -56,7 +56,7 @@ check() {
 for boot in sbi bare; do
 	log=$out/$boot.log
 	start=$(date +%s.%N)
-	tools/boot.sh --boot $boot --smp "$smp" --guests 7 --timeout $((seconds + 90)) \
+	tools/boot.sh --boot $boot --smp "$smp" --guests 7 --timeout "auto+$((seconds * $(nproc)))" \
 		--fw "$sbuild/firmware.elf" >"$log" 2>&1
 	rc=$?
 	wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')

@@ -98,7 +98,7 @@ while read -r name boot opensbi fw; do
 		log=$out/$name-$tag.log
 		start=$(date +%s%N)
 		OPENSBI=$opensbi BUILD=$BUILD tools/boot.sh --topology "$name" --boot "$boot" \
-			--timeout 120 --fw "$fw" >"$log" 2>&1
+			--fw "$fw" >"$log" 2>&1
 		rc=$?
 		wall_ms=$((($(date +%s%N) - start) / 1000000))
 		bad=$(check_topology "$name" "$log")
