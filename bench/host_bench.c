@@ -332,7 +332,7 @@ static void measure(enum workload wl, long ms, uint64_t *errors)
 			printf("bench: host_%s_%ut_ns_per_%s=%.1f ns\n", impls[i]->name, n, what,
 			       median(ns[i], BENCH_HOST_REPS));
 		for (unsigned i = 1; i < NR_DESIGNS; i++)
-			printf("bench: host_%ut_%s%s_over_hgei=%.2f ratio\n", n,
+			printf("bench: host_%ut_%s%s_over_hgei=%.3g ratio\n", n,
 			       wl == VCPU ? "vcpu_cycle_" : "", impls[i]->name,
 			       median(ratio[i], BENCH_HOST_REPS));
 		fflush(stdout);

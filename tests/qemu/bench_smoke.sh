@@ -25,6 +25,10 @@ fi
 csv=$out/results.csv
 [ "$(head -n 1 "$csv" 2>/dev/null)" = "metric,value,unit" ] && pass || fail "$csv header"
 # metric lowest highest: a value outside says the measurement broke, not that it is slow.
+# The host ratios only have to be positive: with more threads than free cores (make
+# bench beside make test), hgei's blocking remote calls wait for the target thread to
+# be scheduled, and its pure-contention ratio fell to 0.004 (printed 0.00 with two
+# decimals, so the ratios are printed with three significant digits now).
 while read -r m lo hi; do
 	v=$(awk -F, -v m="$m" '$1 == m { print $2 }' "$csv" 2>/dev/null)
 	if [ -n "$v" ] && awk -v v="$v" -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(v >= lo && v <= hi) }'; then
@@ -56,10 +60,10 @@ spinlock_vcpu_8h_instr_per_cycle 50 1000000
 global_vcpu_8h_instr_per_cycle 50 1000000
 null_vcpu_8h_instr_per_cycle 50 1000000
 host_hgei_1t_ns_per_vcpu_cycle 0.1 100000000
-host_1t_vcpu_cycle_spinlock_over_hgei 0.001 1000
-host_2t_vcpu_cycle_spinlock_over_hgei 0.001 1000
-host_4t_vcpu_cycle_global_over_hgei 0.001 1000
-host_4t_spinlock_over_hgei 0.001 1000
+host_1t_vcpu_cycle_spinlock_over_hgei 0.000001 1000000
+host_2t_vcpu_cycle_spinlock_over_hgei 0.000001 1000000
+host_4t_vcpu_cycle_global_over_hgei 0.000001 1000000
+host_4t_spinlock_over_hgei 0.000001 1000000
 text_allocator_bytes 200 100000
 amo_alloc_local 0 100
 fence_alloc_local 0 100
