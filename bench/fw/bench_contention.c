@@ -17,7 +17,6 @@
  */
 #include <stdio.h>
 #include "../../firmware/csr.h"
-#include "../../firmware/sbi.h"
 #include "bench_fw.h"
 #include "bench_relax.h"
 
@@ -38,18 +37,10 @@ static const struct bench_impl *const impls[] = {
 };
 #define NR_IMPLS	(sizeof(impls) / sizeof(impls[0]))
 
-/* The run: generation << 16 | impl index << 8 | harts, one word so that a hart woken
- * late never pairs one run's generation with another's size. Release/acquire: the
- * coordinator's set-up of the impl's state before it. */
-static _Atomic uint32_t run_word, bench_over;
-#define RUN_GEN(w)	((w) >> 16)
-#define RUN_IMPL(w)	(impls[((w) >> 8) & 0xff])
-#define RUN_N(w)	((w) & 0xff)
-/* Start barrier and end count of the current run. */
-static _Atomic uint32_t arrived, start_gen, finished;
-/* Per participant; read by the coordinator after finished reaches n (acq_rel). */
-static uint64_t t_start[BENCH_MAX_HARTS], t_end[BENCH_MAX_HARTS];
-static uint32_t errors[BENCH_MAX_HARTS], switches[BENCH_MAX_HARTS];
+static void run_body(struct fw_hart **order, uint32_t pos, uint32_t word);
+static struct bench_phase phase = { .body = run_body };
+/* Per participant, beside phase's slots: how often another hart ran in between. */
+static uint32_t switches[BENCH_MAX_HARTS];
 /* Who ran last: a diagnostic of the interleaving, racy by design. */
 static _Atomic uint32_t last_pos;
 static void *owners[BENCH_MAX_HARTS][2];
@@ -81,56 +72,16 @@ static const struct bench_impl bench_null = {
 	.alloc_remote = null_alloc, .free_remote = null_free,
 };
 
-/* IPI to the participants other than @self_pos (hartids below 64: one mask). */
-static void kick_participants(struct fw_hart **order, uint32_t n, uint32_t self_pos)
-{
-	unsigned long mask = 0;
-
-	for (uint32_t i = 0; i < n; i++)
-		if (i != self_pos)
-			mask |= 1UL << order[i]->hartid;
-	if (mask)
-		sbi_send_ipi(mask, 0);
-}
-
-struct gen_wait {
-	_Atomic uint32_t *word;
-	uint32_t seen;
-};
-
-static bool gen_moved(void *arg)
-{
-	struct gen_wait *w = arg;
-
-	return atomic_load_explicit(w->word, memory_order_acquire) != w->seen ||
-	       atomic_load_explicit(&bench_over, memory_order_acquire);
-}
-
-static bool all_finished(void *arg)
-{
-	return atomic_load_explicit(&finished, memory_order_acquire) ==
-	       (uint32_t)(uintptr_t)arg;
-}
-
 /* The measured loop of participant @pos. */
 static void run_body(struct fw_hart **order, uint32_t pos, uint32_t word)
 {
-	const struct bench_impl *impl = RUN_IMPL(word);
-	uint32_t n = RUN_N(word), sw = 0, err = 0;
+	const struct bench_impl *impl = impls[BENCH_RUN_IMPL(word)];
+	uint32_t n = BENCH_RUN_N(word), sw = 0, err = 0;
 	void *local = impl->hart(pos), *remote = impl->hart((pos + 1) % n);
 	volatile uint64_t *mtimecmp = bench_mtimecmp(order[pos]->hartid);
-	struct gen_wait w = { .word = &start_gen };
 	uint64_t t0, t1;
 
-	/* Start barrier: the last to arrive wakes the others. */
-	w.seen = atomic_load_explicit(&start_gen, memory_order_acquire);
-	if (atomic_fetch_add_explicit(&arrived, 1, memory_order_acq_rel) == n - 1) {
-		atomic_store_explicit(&arrived, 0, memory_order_relaxed);
-		atomic_store_explicit(&start_gen, w.seen + 1, memory_order_release);
-		kick_participants(order, n, pos);
-	} else {
-		fw_wait_until(gen_moved, &w, UINT64_MAX);
-	}
+	bench_phase_start(&phase, order, n, pos);
 
 	/*
 	 * Interrupts stay enabled in the loop. lib/hgei's remote calls wait until the
@@ -165,13 +116,9 @@ static void run_body(struct fw_hart **order, uint32_t pos, uint32_t word)
 	csr_write(CSR_SSCRATCH, 0);
 	csr_set(CSR_SIE, SIE_STIE);
 
-	t_start[pos] = t0;
-	t_end[pos] = t1;
-	errors[pos] = err;
+	/* Published by bench_phase_finish()'s acq_rel count. */
 	switches[pos] = sw;
-	/* acq_rel: the coordinator reads the slots above after the last increment. */
-	if (atomic_fetch_add_explicit(&finished, 1, memory_order_acq_rel) == n - 1 && pos)
-		sbi_send_ipi(1, order[0]->hartid);
+	bench_phase_finish(&phase, order, n, pos, t0, t1, err);
 }
 
 /* One run of @impl on the first @n harts of @order; returns the window in instret. */
@@ -179,27 +126,16 @@ static uint64_t run_once(struct fw_hart **order, unsigned impl_index, uint32_t n
 			 uint32_t *err, uint32_t *sw)
 {
 	const struct bench_impl *impl = impls[impl_index];
-	uint64_t first = UINT64_MAX, last = 0;
-	uint32_t word;
+	uint64_t window;
 
 	for (uint32_t i = 0; impl->init && i < n; i++)
 		impl->init(i, order[i]->hartid, (unsigned)order[i]->lines,
 			   order[i]->dt->slot_pa, &order[i]->hgei);
-	atomic_store_explicit(&finished, 0, memory_order_relaxed);
-	word = atomic_load_explicit(&run_word, memory_order_relaxed);
-	word = (RUN_GEN(word) + 1) << 16 | impl_index << 8 | n;
-	atomic_store_explicit(&run_word, word, memory_order_release);
-	kick_participants(order, n, 0);
-	run_body(order, 0, word);
-	fw_wait_until(all_finished, (void *)(uintptr_t)n, UINT64_MAX);
-	*err = *sw = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		first = t_start[i] < first ? t_start[i] : first;
-		last = t_end[i] > last ? t_end[i] : last;
-		*err += errors[i];
+	window = bench_phase_run(&phase, order, impl_index, n, err);
+	*sw = 0;
+	for (uint32_t i = 0; i < n; i++)
 		*sw += switches[i];
-	}
-	return last - first;
+	return window;
 }
 
 static void print_per_op(const char *prefix, uint32_t n, uint64_t instr, uint64_t ops)
@@ -250,25 +186,10 @@ void bench_contention_coordinate(struct fw_hart **order, uint32_t nr)
 	/* Only from a boot that ran the phase: bench/run.sh keeps the last value. */
 	if (nr)
 		bench_print("contention_errors", total_err, "calls");
-	atomic_store_explicit(&bench_over, 1, memory_order_release);
-	fw_kick_all();
+	bench_phase_end(&phase);
 }
 
 void bench_contention_serve(struct fw_hart **order, uint32_t nr, uint32_t pos)
 {
-	struct gen_wait w = { .word = &run_word };
-
-	if (nr > 1 && pos == nr - 1) {
-		bench_pacer(&bench_over);
-		return;
-	}
-	w.seen = atomic_load_explicit(&run_word, memory_order_acquire);
-	for (;;) {
-		fw_wait_until(gen_moved, &w, UINT64_MAX);
-		if (atomic_load_explicit(&bench_over, memory_order_acquire))
-			return;
-		w.seen = atomic_load_explicit(&run_word, memory_order_acquire);
-		if (pos < RUN_N(w.seen))
-			run_body(order, pos, w.seen);
-	}
+	bench_phase_serve(&phase, order, nr, pos);
 }

@@ -30,7 +30,6 @@
  */
 #include <stdio.h>
 #include "../../firmware/csr.h"
-#include "../../firmware/sbi.h"
 #include "bench_fw.h"
 #include "hgei_port.h"
 #include "hgei_vsfile.h"
@@ -75,14 +74,8 @@ static _Atomic uint32_t handoff[BENCH_MAX_HARTS];
 /* Participant p has run all its cycles (its last hand-over is published). */
 static _Atomic uint32_t cycles_done[BENCH_MAX_HARTS];
 
-/* The run, as in bench_contention.c: generation << 16 | impl << 8 | harts. */
-static _Atomic uint32_t run_word, vcpu_over;
-#define RUN_GEN(w)	((w) >> 16)
-#define RUN_IMPL(w)	(impls[((w) >> 8) & 0xff])
-#define RUN_N(w)	((w) & 0xff)
-static _Atomic uint32_t arrived, start_gen, finished;
-static uint64_t t_start[BENCH_MAX_HARTS], t_end[BENCH_MAX_HARTS];
-static uint32_t errors[BENCH_MAX_HARTS];
+static void run_body(struct fw_hart **order, uint32_t pos, uint32_t word);
+static struct bench_phase phase = { .body = run_body };
 
 /* Set up once per hart, on the hart, before its first run: lib/hgei's hart with the
  * vCPU wake hook, every line's guest file on with VCPU_MSI_ID, the bench vector. */
@@ -160,57 +153,19 @@ static unsigned guest_claim(unsigned line)
 	return id;
 }
 
-struct gen_wait {
-	_Atomic uint32_t *word;
-	uint32_t seen;
-};
-
-static bool gen_moved(void *arg)
-{
-	struct gen_wait *w = arg;
-
-	return atomic_load_explicit(w->word, memory_order_acquire) != w->seen ||
-	       atomic_load_explicit(&vcpu_over, memory_order_acquire);
-}
-
-static bool all_finished(void *arg)
-{
-	return atomic_load_explicit(&finished, memory_order_acquire) ==
-	       (uint32_t)(uintptr_t)arg;
-}
-
-static void kick_participants(struct fw_hart **order, uint32_t n, uint32_t self_pos)
-{
-	unsigned long mask = 0;
-
-	for (uint32_t i = 0; i < n; i++)
-		if (i != self_pos)
-			mask |= 1UL << order[i]->hartid;
-	if (mask)
-		sbi_send_ipi(mask, 0);
-}
-
 /* The measured cycles of participant @pos. */
 static void run_body(struct fw_hart **order, uint32_t pos, uint32_t word)
 {
-	const struct bench_impl *impl = RUN_IMPL(word);
-	uint32_t n = RUN_N(word), pred = (pos + n - 1) % n, err = 0;
+	const struct bench_impl *impl = impls[BENCH_RUN_IMPL(word)];
+	uint32_t n = BENCH_RUN_N(word), pred = (pos + n - 1) % n, err = 0;
 	struct fw_hart *self = order[pos];
 	void *local = impl->hart(pos);
 	volatile uint64_t *mtimecmp = bench_mtimecmp(self->hartid);
-	struct gen_wait w = { .word = &start_gen };
 	uint64_t t0, t1;
 
 	if (!vcpu_set_up)
 		err += vcpu_setup(self);
-	w.seen = atomic_load_explicit(&start_gen, memory_order_acquire);
-	if (atomic_fetch_add_explicit(&arrived, 1, memory_order_acq_rel) == n - 1) {
-		atomic_store_explicit(&arrived, 0, memory_order_relaxed);
-		atomic_store_explicit(&start_gen, w.seen + 1, memory_order_release);
-		kick_participants(order, n, pos);
-	} else {
-		fw_wait_until(gen_moved, &w, UINT64_MAX);
-	}
+	bench_phase_start(&phase, order, n, pos);
 
 	/* Interrupts on, as in bench_contention.c (the SGEIs and hgei's kicks must be
 	 * taken), the timer off. */
@@ -267,19 +222,13 @@ static void run_body(struct fw_hart **order, uint32_t pos, uint32_t word)
 	csr_set(CSR_SIE, SIE_STIE);
 	bench_trap_impl = NULL;
 
-	t_start[pos] = t0;
-	t_end[pos] = t1;
-	errors[pos] = err;
-	if (atomic_fetch_add_explicit(&finished, 1, memory_order_acq_rel) == n - 1 && pos)
-		sbi_send_ipi(1, order[0]->hartid);
+	bench_phase_finish(&phase, order, n, pos, t0, t1, err);
 }
 
 static uint64_t run_once(struct fw_hart **order, unsigned impl_index, uint32_t n,
 			 uint32_t *err)
 {
 	const struct bench_impl *impl = impls[impl_index];
-	uint64_t first = UINT64_MAX, last = 0;
-	uint32_t word;
 
 	for (uint32_t i = 0; i < n; i++) {
 		impl->init(i, order[i]->hartid, (unsigned)order[i]->lines,
@@ -287,20 +236,7 @@ static uint64_t run_once(struct fw_hart **order, unsigned impl_index, uint32_t n
 		atomic_store_explicit(&handoff[i], 0, memory_order_relaxed);
 		atomic_store_explicit(&cycles_done[i], 0, memory_order_relaxed);
 	}
-	atomic_store_explicit(&finished, 0, memory_order_relaxed);
-	word = atomic_load_explicit(&run_word, memory_order_relaxed);
-	word = (RUN_GEN(word) + 1) << 16 | impl_index << 8 | n;
-	atomic_store_explicit(&run_word, word, memory_order_release);
-	kick_participants(order, n, 0);
-	run_body(order, 0, word);
-	fw_wait_until(all_finished, (void *)(uintptr_t)n, UINT64_MAX);
-	*err = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		first = t_start[i] < first ? t_start[i] : first;
-		last = t_end[i] > last ? t_end[i] : last;
-		*err += errors[i];
-	}
-	return last - first;
+	return bench_phase_run(&phase, order, impl_index, n, err);
 }
 
 void bench_vcpu_coordinate(struct fw_hart **order, uint32_t nr)
@@ -334,25 +270,10 @@ void bench_vcpu_coordinate(struct fw_hart **order, uint32_t nr)
 	}
 	if (nr)
 		bench_print("vcpu_errors", total_err, "calls");
-	atomic_store_explicit(&vcpu_over, 1, memory_order_release);
-	fw_kick_all();
+	bench_phase_end(&phase);
 }
 
 void bench_vcpu_serve(struct fw_hart **order, uint32_t nr, uint32_t pos)
 {
-	struct gen_wait w = { .word = &run_word };
-
-	if (nr > 1 && pos == nr - 1) {
-		bench_pacer(&vcpu_over);
-		return;
-	}
-	w.seen = atomic_load_explicit(&run_word, memory_order_acquire);
-	for (;;) {
-		fw_wait_until(gen_moved, &w, UINT64_MAX);
-		if (atomic_load_explicit(&vcpu_over, memory_order_acquire))
-			return;
-		w.seen = atomic_load_explicit(&run_word, memory_order_acquire);
-		if (pos < RUN_N(w.seen))
-			run_body(order, pos, w.seen);
-	}
+	bench_phase_serve(&phase, order, nr, pos);
 }
