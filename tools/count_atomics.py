@@ -122,16 +122,16 @@ def reach(funcs, root):
     start = glob.get(root)
     if start is None:
         return None, set()
-    seen, todo, external = {start}, [start], set()
-    while todo:
-        member, name = todo.pop()
+    seen, pending, external = {start}, [start], set()
+    while pending:
+        member, name = pending.pop()
         for t in funcs[(member, name)]["calls"]:
             key = (member, t) if (member, t) in funcs else glob.get(t)
             if key is None:
                 external.add(t)
             elif key not in seen:
                 seen.add(key)
-                todo.append(key)
+                pending.append(key)
     return sorted(seen), external
 
 
