@@ -91,6 +91,10 @@ safety="-DSAFETY -DNOCLAIM -DMEMLIM=3072"
 run hgei hgei.pml pass "" "$safety -DCOLLAPSE" "-m2000 -w25"
 run move move.pml pass "" "$safety" "-m2000"
 run move-ltl-g3 move.pml pass "" "-DNFAIR=3 -DMEMLIM=1024" "-a -f -N g3 -m4000"
+# Offline's revoke loop with revoke() callbacks that free and allocate on the hart.
+run revoke revoke.pml pass "" "$safety" "-m2000"
+run flaw-revoke-snapshot revoke.pml counterexample "-DFLAW_REVOKE_SNAPSHOT" "$safety" "-m2000"
+run flaw-revoke-no-second-clear revoke.pml counterexample "-DFLAW_NO_SECOND_CLEAR" "$safety" "-m2000"
 # The old check-then-act design: must lose B's wake.
 run broken hgei_broken.pml counterexample "" "$safety" "-m2000"
 # The flaws found while modelling, re-created by switches: each must be caught.
