@@ -52,7 +52,7 @@ fi
 # OPENSBI=1.5.1 (default: Debian 12 backports' package, QEMU's -bios default) or 1.9
 # (Debian unstable's fw_dynamic, fetched into the build tree by tools/setup.sh opensbi19).
 # auto: OpenSBI while it can start every hart, hartgei's own M-mode layer beyond
-# (README, "Hart limits"; measured on QEMU 10 virt with AIA):
+# (docs/limits.md, "Hart limits"; measured on QEMU 10 virt with AIA):
 # - 1.5.1 runs out of heap in its warm-boot init from the 34th hart on: the hart hangs
 #   in sbi_hart_hang() with SBI_ENOMEM and stays HSM START_PENDING;
 # - 1.9 sizes its heap per hart, but its firmware region (image, 8 KiB of stack and
@@ -118,7 +118,7 @@ if [[ $timeout_s == auto* ]]; then
 	# per second, and a wall-clock limit would cut a slow pass. So QEMU may use
 	# 120 s + 0.5 s per hart of CPU time; a wall-clock cap of four times that ends a
 	# QEMU that hangs without spending any (the firmware's own watchdogs end a
-	# firmware that waits for nothing, README "Watchdogs").
+	# firmware that waits for nothing, docs/qemu-quirks-and-watchdogs.md, "Watchdogs").
 	# auto+N: N more seconds of CPU time, for a run that is meant to keep harts busy.
 	extra_cpu=0
 	[[ $timeout_s == auto+* ]] && extra_cpu=${timeout_s#auto+}
