@@ -68,7 +68,7 @@ FLAVOURS	:= plain asan tsan
 HOST_TESTS	:= $(foreach f,$(FLAVOURS),$(patsubst tests/host/%.c,$(BUILD)/host-$(f)/%,$(TEST_SRCS)))
 TOOLS		:= $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all firmware firmware-m tools host-tests lib run test setup setup-host setup-target clean \
+.PHONY: all firmware firmware-m tools host-tests lib run debug test setup setup-host setup-target clean \
 	setup-opensbi19 \
 	topologies image install
 all: firmware firmware-m tools host-tests image lib
@@ -230,10 +230,18 @@ $(BUILD)/tools/%: tools/%.c $(LIB_SRCS) $(wildcard include/*.h lib/hgei/*.h)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(filter lib/hgei/dt%.c lib/hgei/strerror.c,$(LIB_SRCS)) -lfdt
 
 # ---- run and test ------------------------------------------------------------------
+BOOT_ARGS	= --boot $(BOOT) --smp $(SMP) --guests $(AIA_GUESTS) \
+		  $(if $(TOPOLOGY),--topology $(TOPOLOGY)) $(if $(DTB),--dtb $(DTB)) \
+		  --fw $(BUILD)/firmware.elf
 run: setup firmware firmware-m
-	@tools/boot.sh --boot $(BOOT) --smp $(SMP) --guests $(AIA_GUESTS) \
-		--timeout $(TIMEOUT) $(if $(TOPOLOGY),--topology $(TOPOLOGY)) \
-		$(if $(DTB),--dtb $(DTB)) --fw $(BUILD)/firmware.elf
+	@tools/boot.sh $(BOOT_ARGS) --timeout $(TIMEOUT)
+
+# make debug [GDB_PORT=N] [the options of make run]: the same boot, halted before the
+# first instruction with a gdb stub on localhost:GDB_PORT; prints the gdb-multiarch
+# command that attaches with the firmware's symbols (README, "Debugging with gdb").
+GDB_PORT	?= 1234
+debug: setup firmware firmware-m
+	@tools/boot.sh $(BOOT_ARGS) --gdb $(GDB_PORT)
 
 test: setup setup-opensbi19
 	@$(MAKE) --no-print-directory all
