@@ -68,7 +68,7 @@ FLAVOURS	:= plain asan tsan
 HOST_TESTS	:= $(foreach f,$(FLAVOURS),$(patsubst tests/host/%.c,$(BUILD)/host-$(f)/%,$(TEST_SRCS)))
 TOOLS		:= $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all firmware firmware-m tools host-tests lib run test setup setup-host setup-target clean \
+.PHONY: all firmware firmware-m tools host-tests lib run debug test setup setup-host setup-target clean \
 	setup-opensbi19 \
 	topologies image install
 all: firmware firmware-m tools host-tests image lib
@@ -192,13 +192,28 @@ $(BUILD)/host/libhgei.a: $(LIB_HOST_OBJS)
 $(BUILD)/libfdt.a: $(LIBFDT_OBJS)
 	$(CROSS_COMPILE)ar rcs $@ $^
 
+# make install [PREFIX=/usr/local/hartgei] [DESTDIR=staging root]: headers, the riscv64
+# and host libraries, and pkg-config files for the riscv64 library (libhgei.pc: the
+# allocator; libhgei-dt.pc: with discovery and libfdt) under $(PREFIX)/lib/pkgconfig.
+# The .pc files name PREFIX, never DESTDIR, so a staged tree works once it is moved
+# there (or through PKG_CONFIG_SYSROOT_DIR). Their Cflags carry LIB_QUIRKS: the quirk
+# changes inline code in hgei_arch_riscv.h, which the caller compiles too.
+HGEI_VERSION	?= 0.1
+INSTALL_DIR	= $(DESTDIR)$(PREFIX)
 install: lib
-	install -d $(PREFIX)/include $(PREFIX)/lib $(PREFIX)/lib/host
-	install -m 644 $(PUBLIC_HEADERS) $(PREFIX)/include/
+	install -d $(INSTALL_DIR)/include $(INSTALL_DIR)/lib $(INSTALL_DIR)/lib/host \
+		$(INSTALL_DIR)/lib/pkgconfig
+	install -m 644 $(PUBLIC_HEADERS) $(INSTALL_DIR)/include/
 	install -m 644 $(LIBFDT_DIR)/libfdt.h $(LIBFDT_DIR)/fdt.h $(LIBFDT_DIR)/libfdt_env.h \
-		$(PREFIX)/include/
-	install -m 644 $(BUILD)/libhgei.a $(BUILD)/libfdt.a $(PREFIX)/lib/
-	install -m 644 $(BUILD)/host/libhgei.a $(PREFIX)/lib/host/
+		$(INSTALL_DIR)/include/
+	install -m 644 $(BUILD)/libhgei.a $(BUILD)/libfdt.a $(INSTALL_DIR)/lib/
+	install -m 644 $(BUILD)/host/libhgei.a $(INSTALL_DIR)/lib/host/
+	for pc in libhgei libhgei-dt; do \
+		sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(HGEI_VERSION)|' \
+		    -e 's|@CFLAGS@|$(if $(LIB_QUIRKS), $(LIB_QUIRKS))|' lib/pkgconfig/$$pc.pc.in \
+		    >$(INSTALL_DIR)/lib/pkgconfig/$$pc.pc && \
+		chmod 644 $(INSTALL_DIR)/lib/pkgconfig/$$pc.pc || exit 1; \
+	done
 
 # ---- host build: library, tests (three sanitizer flavours), tools ------------------
 host-tests: $(HOST_TESTS)
@@ -215,10 +230,18 @@ $(BUILD)/tools/%: tools/%.c $(LIB_SRCS) $(wildcard include/*.h lib/hgei/*.h)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(filter lib/hgei/dt%.c lib/hgei/strerror.c,$(LIB_SRCS)) -lfdt
 
 # ---- run and test ------------------------------------------------------------------
+BOOT_ARGS	= --boot $(BOOT) --smp $(SMP) --guests $(AIA_GUESTS) \
+		  $(if $(TOPOLOGY),--topology $(TOPOLOGY)) $(if $(DTB),--dtb $(DTB)) \
+		  --fw $(BUILD)/firmware.elf
 run: setup firmware firmware-m
-	@tools/boot.sh --boot $(BOOT) --smp $(SMP) --guests $(AIA_GUESTS) \
-		--timeout $(TIMEOUT) $(if $(TOPOLOGY),--topology $(TOPOLOGY)) \
-		$(if $(DTB),--dtb $(DTB)) --fw $(BUILD)/firmware.elf
+	@tools/boot.sh $(BOOT_ARGS) --timeout $(TIMEOUT)
+
+# make debug [GDB_PORT=N] [the options of make run]: the same boot, halted before the
+# first instruction with a gdb stub on localhost:GDB_PORT; prints the gdb-multiarch
+# command that attaches with the firmware's symbols (README, "Debugging with gdb").
+GDB_PORT	?= 1234
+debug: setup firmware firmware-m
+	@tools/boot.sh $(BOOT_ARGS) --gdb $(GDB_PORT)
 
 test: setup setup-opensbi19
 	@$(MAKE) --no-print-directory all

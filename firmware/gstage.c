@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Sv39x4 G-stage tables (RISC-V privileged spec, "Two-Stage Address Translation"). */
 #include <string.h>
+#include "csr.h"
 #include "gstage.h"
 #include "hgei_errno.h"
 
@@ -13,8 +14,6 @@
 #define PTE_D		(1UL << 7)
 #define PTE_PPN_SHIFT	10
 #define PAGE_SHIFT	12
-#define HGATP_SV39X4	(8UL << 60)
-#define HGATP_VMID_SHIFT 44
 #define GPA_BITS	41
 
 void fw_gstage_init(struct fw_gstage *gs, void *mem)
@@ -77,7 +76,7 @@ int fw_gstage_map(struct fw_gstage *gs, uint64_t gpa, uint64_t pa, uint64_t perm
 
 uint64_t fw_gstage_hgatp(const struct fw_gstage *gs, unsigned vmid)
 {
-	return HGATP_SV39X4 | (uint64_t)vmid << HGATP_VMID_SHIFT |
+	return (uint64_t)HGATP_SV39X4 << HGATP_MODE_SHIFT | (uint64_t)vmid << HGATP_VMID_SHIFT |
 	       (uintptr_t)gs->root >> PAGE_SHIFT;
 }
 

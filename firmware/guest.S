@@ -9,13 +9,10 @@
  * their host address, so the code needs no relocation.
  */
 #include "guest_abi.h"
-
-/* Ssaia CSRs by number; in VS-mode they reach the vs* copies, i.e. guest file VGEIN. */
-#define CSR_SISELECT	0x150
-#define CSR_SIREG	0x151
-#define CSR_STOPEI	0x15c
-#define SIE_SEIE	(1 << 9)
-#define SSTATUS_SIE	(1 << 1)
+/* Ssaia CSRs by number (in VS-mode they reach the vs* copies, i.e. guest file VGEIN)
+ * and the sie/sstatus bits. */
+#define HGEI_ENC_SHORT_NAMES
+#include "hgei_riscv_enc.h"
 
 	.section .text.guest, "ax"
 	/* The guest's gp is not the firmware's: no gp-relative relaxation of la. */
@@ -33,23 +30,23 @@ fw_guest_entry:
 	add	sp, s0, t0
 	la	t0, guest_vector
 	csrw	stvec, t0
-	li	t0, 0x70		/* eidelivery = 1 */
+	li	t0, HGEI_VS_EIDELIVERY	/* eidelivery = 1 */
 	csrw	CSR_SISELECT, t0
 	li	t1, 1
 	csrw	CSR_SIREG, t1
-	li	t0, 0x72		/* eithreshold = 0: every identity */
+	li	t0, HGEI_VS_EITHRESHOLD	/* eithreshold = 0: every identity */
 	csrw	CSR_SISELECT, t0
 	csrw	CSR_SIREG, zero
 	sll	t2, t1, a0
 	sll	t3, t1, a1
 	or	t2, t2, t3
-	li	t0, 0xc0		/* eie0: the two identities */
+	li	t0, HGEI_VS_EIE0		/* eie0: the two identities */
 	csrw	CSR_SISELECT, t0
 	csrw	CSR_SIREG, t2
-	li	t0, 0x70		/* read back what reached the file */
+	li	t0, HGEI_VS_EIDELIVERY	/* read back what reached the file */
 	csrw	CSR_SISELECT, t0
 	csrr	a0, CSR_SIREG
-	li	t0, 0xc0
+	li	t0, HGEI_VS_EIE0
 	csrw	CSR_SISELECT, t0
 	csrr	a1, CSR_SIREG
 	li	a7, GUEST_CALL_READY

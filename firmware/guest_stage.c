@@ -37,10 +37,6 @@
  * the same vscause and made no call: it is stuck in a loop of traps. A working guest
  * takes one interrupt per phase and then calls. */
 #define GUEST_TRAP_LOOP_SLICES	10
-#define CSR_VSTVEC		0x205
-#define CSR_VSEPC		0x241
-#define CSR_VSCAUSE		0x242
-#define SCAUSE_VS_ECALL		10
 #define VCPU_REG_A7		17
 
 enum guest_result { GUEST_FAIL = 0, GUEST_PASS, GUEST_SKIP };

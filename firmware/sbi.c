@@ -19,14 +19,14 @@ struct sbiret sbi_ecall(unsigned long eid, unsigned long fid, unsigned long a0,
 
 long sbi_probe(unsigned long eid)
 {
-	struct sbiret r = sbi_ecall(SBI_EXT_BASE, 3, eid, 0, 0);
+	struct sbiret r = sbi_ecall(SBI_EXT_BASE, SBI_EXT_BASE_PROBE_EXT, eid, 0, 0);
 
 	return r.error ? 0 : r.value;
 }
 
 long sbi_impl_id(void)
 {
-	return sbi_ecall(SBI_EXT_BASE, 1, 0, 0, 0).value;
+	return sbi_ecall(SBI_EXT_BASE, SBI_EXT_BASE_GET_IMPL_ID, 0, 0, 0).value;
 }
 
 void sbi_putchar(int c)
@@ -37,34 +37,36 @@ void sbi_putchar(int c)
 long sbi_dbcn_write(const char *buf, unsigned long len)
 {
 	/* Physical address: the runtime runs with satp = 0, so VA = PA. */
-	return sbi_ecall(SBI_EXT_DBCN, 0, len, (unsigned long)buf, 0).error;
+	return sbi_ecall(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_WRITE, len, (unsigned long)buf,
+			 0).error;
 }
 
 long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque)
 {
-	return sbi_ecall(SBI_EXT_HSM, 0, hartid, addr, opaque).error;
+	return sbi_ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, hartid, addr, opaque).error;
 }
 
 long sbi_hart_status(unsigned long hartid)
 {
-	struct sbiret r = sbi_ecall(SBI_EXT_HSM, 2, hartid, 0, 0);
+	struct sbiret r = sbi_ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_GET_STATUS, hartid, 0, 0);
 
 	return r.error ? r.error : r.value;
 }
 
 long sbi_send_ipi(unsigned long mask, unsigned long base)
 {
-	return sbi_ecall(SBI_EXT_IPI, 0, mask, base, 0).error;
+	return sbi_ecall(SBI_EXT_IPI, SBI_EXT_IPI_SEND_IPI, mask, base, 0).error;
 }
 
 long sbi_set_timer(uint64_t when)
 {
-	return sbi_ecall(SBI_EXT_TIME, 0, when, 0, 0).error;
+	return sbi_ecall(SBI_EXT_TIME, SBI_EXT_TIME_SET_TIMER, when, 0, 0).error;
 }
 
 void sbi_shutdown(int failure)
 {
-	sbi_ecall(SBI_EXT_SRST, 0, 0, failure ? 1 : 0, 0);
+	sbi_ecall(SBI_EXT_SRST, SBI_EXT_SRST_RESET, SBI_SRST_RESET_TYPE_SHUTDOWN,
+		  failure ? SBI_SRST_RESET_REASON_SYSFAIL : SBI_SRST_RESET_REASON_NONE, 0);
 	for (;;)
 		__asm__ volatile("wfi");
 }

@@ -4,18 +4,9 @@
 #define FW_SBI_H
 
 #include <stdint.h>
-
-#define SBI_EXT_LEGACY_PUTCHAR	0x01
-#define SBI_EXT_BASE		0x10
-#define SBI_EXT_TIME		0x54494D45
-#define SBI_EXT_IPI		0x735049
-#define SBI_EXT_HSM		0x48534D
-#define SBI_EXT_SRST		0x53525354
-#define SBI_EXT_DBCN		0x4442434E
-
-#define SBI_HSM_STARTED		0
-#define SBI_HSM_STOPPED		1
-#define SBI_HSM_START_PENDING	2
+/* Extension and function IDs, HSM states, errors: include/hgei_riscv_enc.h. */
+#define HGEI_ENC_SHORT_NAMES
+#include "hgei_riscv_enc.h"
 
 struct sbiret {
 	long error;

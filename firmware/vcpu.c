@@ -10,27 +10,7 @@
 #include "sbi.h"
 #include "vcpu.h"
 
-#define CSR_SSCRATCH	0x140
-#define CSR_HEDELEG	0x602
-#define CSR_HIDELEG	0x603
-#define CSR_HCOUNTEREN	0x606
-#define CSR_HTVAL	0x643
-#define CSR_HVIP	0x645
-#define CSR_HGATP	0x680
-#define CSR_VSSTATUS	0x200
-#define CSR_VSIE	0x204
-#define CSR_VSATP	0x280
-
-#define SSTATUS_SPP	(1UL << 8)
-#define HSTATUS_SPV	(1UL << 7)
-#define HSTATUS_VTVM	(1UL << 20)
-#define HSTATUS_VTW	(1UL << 21)
-#define HSTATUS_VTSR	(1UL << 22)
-#define HIDELEG_VSEI	(1UL << 10)
-#define HIE_VSEIE	(1UL << 10)
 #define HCOUNTEREN_CY_TM_IR 0x7UL
-#define HGATP_MODE_SHIFT 60
-#define HGATP_SV39X4	8
 #define VCPU_VMID	1
 /* FW_TEST_GUEST_NO_VSEI (tests/qemu/guest.sh) leaves VSEI undelegated: the guest's
  * sie.SEIE write is dropped, it never sees its MSI, and the watchdog must end the
@@ -38,7 +18,6 @@
  * no stopei claim can lower: once the guest unmasks, it traps at its vector over and
  * over (what a stale hgeip bit does, see imsic_guest_relevel()), and the stage must
  * report a trap loop. */
-#define HVIP_VSEIP	(1UL << 10)
 
 /* The wake hook gets the owner pointer lib/hgei was given: &v->owner. */
 _Static_assert(__builtin_offsetof(struct fw_vcpu, owner) == 0, "owner first");

@@ -15,10 +15,10 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "hgei_errno.h"
+#include "hgei_riscv_enc.h"	/* HGEI_HSTATUS_VGEIN_SHIFT */
 
 /* RV64: hgeie/hgeip bits 1..63; bit 0 is never a line. */
 #define HGEI_MAX_LINES		63
-#define HGEI_HSTATUS_VGEIN_SHIFT	12
 #define HGEI_GUEST_FILE_SIZE	0x1000UL
 
 /** Callbacks into the hypervisor; one table per hart, set by hgei_hart_init(). */

@@ -5,11 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-
-/* CSR numbers, so GCC 12 (which rejects 'h' in -march) needs no H-extension names. */
-#define HGEI_CSR_HIE	0x604
-#define HGEI_CSR_HGEIE	0x607
-#define HGEI_CSR_HGEIP	0xe12
+#include "hgei_riscv_enc.h"
 
 #define hgei_csr_read(csr) ({ uint64_t __v; \
 	__asm__ volatile("csrr %0, %1" : "=r"(__v) : "i"(csr) : "memory"); __v; })
@@ -19,9 +15,6 @@
 	__asm__ volatile("csrs %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
 #define hgei_csr_clear(csr, v) \
 	__asm__ volatile("csrc %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
-
-#define HGEI_CSR_HIP	0x644
-#define HGEI_HIP_SGEIP	(1UL << 12)
 
 /*
  * HGEI_QUIRK_SGEIP_RECHECK, for QEMU (seen on 10.0 with multi-threaded TCG): QEMU
@@ -133,7 +126,6 @@ static inline void hgei_arch_store_release_int(_Atomic int *p, int v)
  * runs with interrupts masked and leaves sstatus as it found it). That spares the
  * `andi` of Linux's `flags & SR_IE` on every local call.
  */
-#define HGEI_SSTATUS_SIE	2UL
 static inline unsigned long hgei_arch_irq_save(void)
 {
 	unsigned long old;

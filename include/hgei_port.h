@@ -9,8 +9,7 @@
 #define HGEI_PORT_H
 
 #include <stdint.h>
-
-#define HGEI_CSR_HIE_SGEIE	(1UL << 12)
+#include "hgei_riscv_enc.h"	/* HGEI_CSR_HIE_SGEIE */
 
 #if defined(__riscv) && !defined(HGEI_HOST)
 #include "hgei_arch_riscv.h"

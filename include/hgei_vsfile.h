@@ -12,19 +12,8 @@
 
 #include <stdint.h>
 #include "hgei_arch_riscv.h"
+#include "hgei_riscv_enc.h"
 
-#define HGEI_CSR_HSTATUS	0x600
-#define HGEI_CSR_VSISELECT	0x250
-#define HGEI_CSR_VSIREG		0x251
-#define HGEI_CSR_VSTOPEI	0x25c
-#define HGEI_HSTATUS_VGEIN_MASK	(0x3fUL << 12)
-
-/* vsiselect numbers of the interrupt file registers (AIA spec, IMSIC chapter). RV64
- * has only the even eipN/eieN: register 2k holds identities 64k .. 64k + 63. */
-#define HGEI_VS_EIDELIVERY	0x70
-#define HGEI_VS_EITHRESHOLD	0x72
-#define HGEI_VS_EIP0		0x80
-#define HGEI_VS_EIE0		0xc0
 #define HGEI_VSFILE_MAX_WORDS	32	/* 2048 identities, the AIA maximum */
 
 /** Selects guest file @line for vsiselect/vsireg/vstopei; returns the old hstatus. */

@@ -45,6 +45,7 @@ done
 run_suite dt-fixtures tests/dt/run_dt.sh
 run_suite api-docs tests/docs/check_api_docs.py
 run_suite house python3 tools/house.py "$BUILD" --check
+run_suite doc-links tests/docs/check_links.py
 run_suite dt-malformed python3 tests/dt/run_malformed.py "$BUILD"
 run_suite fuzz-replay "$BUILD/fuzz/replay" tests/fuzz/corpus tests/fuzz/crashes
 run_suite model tests/model/run.sh

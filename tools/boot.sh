@@ -4,8 +4,11 @@
 # OPENSBI=1.5.1|1.9 in the environment picks the OpenSBI of the sbi path.
 #   tools/boot.sh [--boot auto|sbi|bare] [--smp N] [--guests G] [--dtb FILE]
 #                 [--topology NAME] [--timeout S|auto|auto+N] [--fw ELF] [--bios IMG]
-#                 [--list] [-- extra qemu args]
+#                 [--gdb PORT] [--list] [-- extra qemu args]
 # --bios IMG boots a whole image (make image) as QEMU's -bios, no -kernel.
+# --gdb PORT (make debug) starts QEMU halted with a gdb stub on localhost:PORT, prints
+# the gdb-multiarch command that attaches with the images' symbols, and runs QEMU in
+# the foreground with no timeout: a debugging session waits on a person.
 # --timeout auto (the default) is a budget of QEMU CPU time that scales with the harts
 # QEMU has to emulate, 120 s + 0.5 s per hart, with a wall-clock cap of four times
 # that; auto+N adds N seconds of CPU time; --timeout S is S seconds of wall clock.
@@ -15,7 +18,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 boot= smp=4 guests=7 dtb= topology= timeout_s=auto fw=$top/build/firmware.elf bios=
-nodes=0 extra=()
+nodes=0 extra=() gdb_port=
 QEMU=${QEMU:-qemu-system-riscv64}
 
 while [ $# -gt 0 ]; do
@@ -28,6 +31,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=$2; shift 2 ;;
 	--fw) fw=$2; shift 2 ;;
 	--bios) bios=$2; shift 2 ;;
+	--gdb) gdb_port=$2; shift 2 ;;
 	--list)
 		for f in "$top"/platform/topologies/*.topo; do
 			[ -e "$f" ] || continue
@@ -52,7 +56,7 @@ fi
 # OPENSBI=1.5.1 (default: Debian 12 backports' package, QEMU's -bios default) or 1.9
 # (Debian unstable's fw_dynamic, fetched into the build tree by tools/setup.sh opensbi19).
 # auto: OpenSBI while it can start every hart, hartgei's own M-mode layer beyond
-# (README, "Hart limits"; measured on QEMU 10 virt with AIA):
+# (docs/limits.md, "Hart limits"; measured on QEMU 10 virt with AIA):
 # - 1.5.1 runs out of heap in its warm-boot init from the 34th hart on: the hart hangs
 #   in sbi_hart_hang() with SBI_ENOMEM and stays HSM START_PENDING;
 # - 1.9 sizes its heap per hart, but its firmware region (image, 8 KiB of stack and
@@ -109,16 +113,31 @@ if [ -n "$topology" ] && [ -n "${DT_SPLIT:-}" ] && [ -z "$dtb" ]; then
 fi
 [ -n "$dtb" ] && qemu_numa+=(-dtb "$dtb")
 
+if [ -n "$gdb_port" ]; then
+	# The symbols of what runs above OpenSBI: on the sbi path the payload ELF (OpenSBI's
+	# -bios default is a .bin, no symbols); on the bare path hartgei-m.elf, which is
+	# linked from the M-mode layer's objects and the payload's, so it alone holds both
+	# images' symbols at their run addresses (adding firmware.elf would give every
+	# runtime symbol twice). An image's payload is the payload ELF at the same address.
+	case "$boot" in
+	bare) syms=${fw%firmware.elf}hartgei-m.elf ;;
+	*) syms=$fw ;;
+	esac
+	syms=$(realpath --relative-to=. "$syms")
+	extra+=(-S -gdb "tcp:localhost:$gdb_port")
+	echo "gdb: gdb-multiarch -q $syms -ex 'target remote localhost:$gdb_port'"
+fi
 echo "boot: $QEMU -machine $machine -smp $smp -m ${mem}M ${firmware[*]} ${qemu_numa[*]} ${extra[*]}"
 qemu_cmd=("$QEMU" -machine "$machine" -smp "$smp" -m "${mem}M" -nographic -monitor none
 	-serial stdio "${firmware[@]}" "${qemu_numa[@]}" "${extra[@]}")
+[ -n "$gdb_port" ] && exec "${qemu_cmd[@]}"
 set +e
 if [[ $timeout_s == auto* ]]; then
 	# The work QEMU has to do is CPU time: beside other jobs it gets less of a core
 	# per second, and a wall-clock limit would cut a slow pass. So QEMU may use
 	# 120 s + 0.5 s per hart of CPU time; a wall-clock cap of four times that ends a
 	# QEMU that hangs without spending any (the firmware's own watchdogs end a
-	# firmware that waits for nothing, README "Watchdogs").
+	# firmware that waits for nothing, docs/qemu-quirks-and-watchdogs.md, "Watchdogs").
 	# auto+N: N more seconds of CPU time, for a run that is meant to keep harts busy.
 	extra_cpu=0
 	[[ $timeout_s == auto+* ]] && extra_cpu=${timeout_s#auto+}

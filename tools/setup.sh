@@ -2,7 +2,8 @@
 # Installs what hartgei needs on a Debian 12 machine. Idempotent and non-interactive:
 # it checks each piece first and installs only what is missing.
 #   tools/setup.sh host     - host compiler pieces (libfdt-dev, dtc, clang)
-#   tools/setup.sh target   - cross compiler, picolibc, QEMU 10 + OpenSBI 1.5.1 (backports)
+#   tools/setup.sh target   - cross compiler, picolibc, gdb-multiarch, QEMU 10 + OpenSBI 1.5.1
+#                             (backports)
 #   tools/setup.sh libfdt   - libfdt sources for the target, from linux-source-6.1, into BUILD
 #   tools/setup.sh opensbi19 - OpenSBI 1.9's fw_dynamic/fw_jump from Debian unstable, unpacked
 #                             into OPENSBI19_DIR (nothing installed, apt's config untouched)
@@ -60,8 +61,10 @@ setup_host() {
 }
 
 setup_target() {
+	# gdb-multiarch: make debug and tests/qemu/debug.sh (it debugs riscv64 through
+	# QEMU's gdb stub).
 	install_missing gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf \
-		picolibc-riscv64-unknown-elf device-tree-compiler
+		picolibc-riscv64-unknown-elf device-tree-compiler gdb-multiarch
 	if ! qemu_ok || ! dpkg-query -W -f='${Version}' opensbi 2>/dev/null | grep -q '^1\.5'; then
 		add_backports
 		apt_update

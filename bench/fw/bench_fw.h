@@ -13,7 +13,6 @@
 #include "../../firmware/fw.h"
 #include "../bench_impl.h"
 
-#define CSR_SSCRATCH	0x140
 #define BENCH_RUNS	31	/* runs per single-operation metric; the median is kept */
 
 static inline uint64_t bench_instret(void)

@@ -14,10 +14,13 @@
 #include "hgei_dt.h"
 #include "hgei_port.h"
 #include "hgei_vsfile.h"
+/* The installed encodings under their usual names (CSR_SCAUSE, IRQ_SGEI, ...). */
+#define HGEI_ENC_SHORT_NAMES
+#include "hgei_riscv_enc.h"
 
 #define MAX_CPUS	512
 #define MSI_ID		5		/* the identity the vCPU's device sends */
-#define SCAUSE_SGEI	((1UL << 63) | 12)
+#define SCAUSE_SGEI	(SCAUSE_IRQ | IRQ_SGEI)
 #define TEST_DEVICE	0x100000UL	/* QEMU virt's sifive_test: exit codes */
 
 #define csr_read(c)	hgei_csr_read(c)
@@ -95,13 +98,13 @@ static const struct hgei_ops ops = { .wake = vcpu_wake };
 
 void __attribute__((interrupt("supervisor"), aligned(4))) trap_entry(void)
 {
-	unsigned long scause = csr_read(0x142);
+	unsigned long scause = csr_read(CSR_SCAUSE);
 
 	if (scause == SCAUSE_SGEI) {
 		hgei_handle_sgei(&hart);
 		return;
 	}
-	say("example: unexpected trap scause %#lx sepc %#lx\n", scause, csr_read(0x141));
+	say("example: unexpected trap scause %#lx sepc %#lx\n", scause, csr_read(CSR_SEPC));
 	finish(false);
 }
 
@@ -148,8 +151,8 @@ void example_main(unsigned long hartid, const void *dtb)
 	__asm__ volatile("csrs sstatus, %0" :: "r"(1UL << 1));	/* SIE */
 	hgei_msi_send(l.file_pa, MSI_ID);
 
-	deadline = csr_read(0xc01) + 10000000;			/* about 1 s of time */
-	while (!vcpu.woken && csr_read(0xc01) < deadline)
+	deadline = csr_read(CSR_TIME) + 10000000;			/* about 1 s of time */
+	while (!vcpu.woken && csr_read(CSR_TIME) < deadline)
 		__asm__ volatile("wfi");
 	say("example: woken=%d claimed identity %u\n", vcpu.woken, vcpu.claimed);
 

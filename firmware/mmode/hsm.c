@@ -8,10 +8,6 @@
  */
 #include "mmode.h"
 
-#define SBI_HSM_STARTED		0
-#define SBI_HSM_STOPPED		1
-#define SBI_HSM_START_PENDING	2
-
 long mm_hsm_start(unsigned long hartid, uintptr_t addr, uintptr_t opaque)
 {
 	struct mm_hart *h = mm_hart(hartid);

@@ -19,51 +19,12 @@
 #define MM_STACK_SIZE		(1 << MM_STACK_SHIFT)	/* per hart, for traps */
 #define MM_EXIT_FATAL		3	/* QEMU exit status when the M-mode layer gives up */
 
-#define CSR_MSTATUS		0x300
-#define CSR_MISA		0x301
-#define CSR_MEDELEG		0x302
-#define CSR_MIDELEG		0x303
-#define CSR_MIE			0x304
-#define CSR_MTVEC		0x305
-#define CSR_MCOUNTEREN		0x306
-#define CSR_MENVCFG		0x30a
-#define CSR_MSTATEEN0		0x30c
-#define CSR_MSCRATCH		0x340
-#define CSR_MEPC		0x341
-#define CSR_MCAUSE		0x342
-#define CSR_MTVAL		0x343
-#define CSR_MIP			0x344
-#define CSR_PMPCFG0		0x3a0
-#define CSR_PMPCFG2		0x3a2
-#define CSR_PMPADDR0		0x3b0
-#define CSR_MVENDORID		0xf11
-#define CSR_MARCHID		0xf12
-#define CSR_MIMPID		0xf13
-#define CSR_MHARTID		0xf14
+/* CSR numbers and fields, SBI IDs and errors: include/hgei_riscv_enc.h. */
+#define HGEI_ENC_SHORT_NAMES
+#include "hgei_riscv_enc.h"
 
 #define MM_STACK_SHIFT		11	/* log2(MM_STACK_SIZE) */
 #define MM_COLD_STACK_SIZE	8192	/* the lottery winner's, for cold boot and libfdt */
-
-#define MSTATUS_MIE		(1UL << 3)
-#define MSTATUS_MPP_SHIFT	11
-#define MSTATUS_MPP		(3UL << MSTATUS_MPP_SHIFT)
-#define MSTATUS_MPP_S		(1UL << MSTATUS_MPP_SHIFT)
-#define MSTATUS_MPV		(1UL << 39)
-#define MIP_SSIP		(1UL << 1)
-#define MIP_MSIP		(1UL << 3)
-#define MIP_STIP		(1UL << 5)
-#define MIP_MTIP		(1UL << 7)
-#define MCAUSE_IRQ		(1UL << 63)
-#define IRQ_M_SOFT		3
-#define IRQ_M_TIMER		7
-#define EXC_ECALL_S		9
-
-#define SBI_SUCCESS			0
-#define SBI_ERR_FAILED			-1
-#define SBI_ERR_NOT_SUPPORTED		-2
-#define SBI_ERR_INVALID_PARAM		-3
-#define SBI_ERR_INVALID_ADDRESS		-5
-#define SBI_ERR_ALREADY_AVAILABLE	-6
 
 #ifndef __ASSEMBLER__
 #include <stdatomic.h>

@@ -30,7 +30,6 @@
 #define PMP_A_TOR	0x08
 #define PMP_A_NAPOT	0x18
 
-#define IRQ_M_EXT	11
 #define CLINT_MTIMER	0x4000	/* a CLINT's MSWI words end, its mtimecmp words start */
 #define MAX_CLOSED	64
 #define MAX_OPEN	96

@@ -9,11 +9,6 @@
 #define SBI_SPEC_VERSION	(2UL << 24)	/* 2.0 */
 #define MM_SBI_IMPL_VERSION	1
 
-#define SRST_SHUTDOWN		0
-#define SRST_COLD_REBOOT	1
-#define SRST_WARM_REBOOT	2
-#define SRST_REASON_FAILURE	1
-
 static long probe(unsigned long eid)
 {
 	switch (eid) {
@@ -32,13 +27,27 @@ static long probe(unsigned long eid)
 static long base(unsigned long fid, unsigned long a0, long *value)
 {
 	switch (fid) {
-	case 0: *value = SBI_SPEC_VERSION; return SBI_SUCCESS;
-	case 1: *value = SBI_IMPL_HARTGEI; return SBI_SUCCESS;
-	case 2: *value = MM_SBI_IMPL_VERSION; return SBI_SUCCESS;
-	case 3: *value = probe(a0); return SBI_SUCCESS;
-	case 4: *value = mm_csr_read(CSR_MVENDORID); return SBI_SUCCESS;
-	case 5: *value = mm_csr_read(CSR_MARCHID); return SBI_SUCCESS;
-	case 6: *value = mm_csr_read(CSR_MIMPID); return SBI_SUCCESS;
+	case SBI_EXT_BASE_GET_SPEC_VERSION:
+		*value = SBI_SPEC_VERSION;
+		return SBI_SUCCESS;
+	case SBI_EXT_BASE_GET_IMPL_ID:
+		*value = SBI_IMPL_HARTGEI;
+		return SBI_SUCCESS;
+	case SBI_EXT_BASE_GET_IMPL_VERSION:
+		*value = MM_SBI_IMPL_VERSION;
+		return SBI_SUCCESS;
+	case SBI_EXT_BASE_PROBE_EXT:
+		*value = probe(a0);
+		return SBI_SUCCESS;
+	case SBI_EXT_BASE_GET_MVENDORID:
+		*value = mm_csr_read(CSR_MVENDORID);
+		return SBI_SUCCESS;
+	case SBI_EXT_BASE_GET_MARCHID:
+		*value = mm_csr_read(CSR_MARCHID);
+		return SBI_SUCCESS;
+	case SBI_EXT_BASE_GET_MIMPID:
+		*value = mm_csr_read(CSR_MIMPID);
+		return SBI_SUCCESS;
 	}
 	return SBI_ERR_NOT_SUPPORTED;
 }
@@ -51,15 +60,18 @@ static long dbcn(unsigned long fid, unsigned long a0, unsigned long a1, unsigned
 	char c;
 
 	switch (fid) {
-	case 0:
-	case 1:
+	case SBI_EXT_DBCN_CONSOLE_WRITE:
+	case SBI_EXT_DBCN_CONSOLE_READ:
 		if (a2 || !mm_s_range_ok(a1, a0))
 			return SBI_ERR_INVALID_PARAM;
-		if (fid == 0)
+		if (fid == SBI_EXT_DBCN_CONSOLE_WRITE) {
 			mm_console_write((const char *)a1, a0);
-		*value = fid == 0 ? (long)a0 : (long)mm_console_read((char *)a1, a0);
+			*value = (long)a0;
+		} else {
+			*value = (long)mm_console_read((char *)a1, a0);
+		}
 		return SBI_SUCCESS;
-	case 2:
+	case SBI_EXT_DBCN_CONSOLE_WRITE_BYTE:
 		c = (char)a0;
 		mm_console_write(&c, 1);
 		return SBI_SUCCESS;
@@ -69,11 +81,11 @@ static long dbcn(unsigned long fid, unsigned long a0, unsigned long a1, unsigned
 
 static long srst(unsigned long fid, unsigned long type, unsigned long reason)
 {
-	if (fid != 0)
+	if (fid != SBI_EXT_SRST_RESET)
 		return SBI_ERR_NOT_SUPPORTED;
-	if (type == SRST_SHUTDOWN)
-		mm_shutdown(reason == SRST_REASON_FAILURE ? 1 : 0);
-	if (type == SRST_COLD_REBOOT || type == SRST_WARM_REBOOT)
+	if (type == SBI_SRST_RESET_TYPE_SHUTDOWN)
+		mm_shutdown(reason == SBI_SRST_RESET_REASON_SYSFAIL ? 1 : 0);
+	if (type == SBI_SRST_RESET_TYPE_COLD_REBOOT || type == SBI_SRST_RESET_TYPE_WARM_REBOOT)
 		mm_reboot();
 	return SBI_ERR_INVALID_PARAM;
 }
@@ -99,19 +111,19 @@ void mm_sbi_dispatch(struct mm_frame *f)
 		err = dbcn(fid, a0, a1, a2, &value);
 		break;
 	case SBI_EXT_HSM:
-		if (fid == 0)
+		if (fid == SBI_EXT_HSM_HART_START)
 			err = mm_hsm_start(a0, a1, a2);
-		else if (fid == 1)
+		else if (fid == SBI_EXT_HSM_HART_STOP)
 			mm_hsm_stop();
-		else if (fid == 2)
+		else if (fid == SBI_EXT_HSM_HART_GET_STATUS)
 			err = mm_hsm_status(a0, &value);
 		break;
 	case SBI_EXT_IPI:
-		if (fid == 0)
+		if (fid == SBI_EXT_IPI_SEND_IPI)
 			err = mm_ipi_send(a0, a1);
 		break;
 	case SBI_EXT_TIME:
-		if (fid == 0) {
+		if (fid == SBI_EXT_TIME_SET_TIMER) {
 			mm_timer_set(mm_self(), a0);
 			err = SBI_SUCCESS;
 		}

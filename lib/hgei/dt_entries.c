@@ -99,7 +99,7 @@ static void dt_entry_claim(struct dt_ctx *c, struct dt_imsic *m,
 	};
 	if (m->err)
 		return;
-	if (irq != DT_IRQ_S_EXT) {
+	if (irq != HGEI_IRQ_S_EXT) {
 		dt_hart_error(c, h, -HGEI_EINVAL,
 			      "interrupts-extended entry %u carries irq %u, expected 9 (S external)",
 			      pos, irq);

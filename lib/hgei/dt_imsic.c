@@ -194,9 +194,9 @@ bool dt_imsic_probe(struct dt_ctx *c, int node, int parent)
 		return false;
 	}
 	m.irq_cells = (uint32_t)len / 4;
-	if (dt_entry_level(c, &m, &level) || level == DT_IRQ_M_EXT)
+	if (dt_entry_level(c, &m, &level) || level == HGEI_IRQ_M_EXT)
 		return false;
-	if (level != DT_IRQ_S_EXT) {
+	if (level != HGEI_IRQ_S_EXT) {
 		dt_error(c, node, HGEI_DT_NO_HART, -HGEI_EINVAL,
 			 "interrupts-extended entry 0 carries irq %u, neither S (9) nor M (11) external",
 			 level);

@@ -8,10 +8,9 @@
 #include <libfdt.h>
 #include "hgei_dt.h"
 #include "hgei_errno.h"
+#include "hgei_riscv_enc.h"
 
 #define DT_PAGE_SHIFT		12
-#define DT_IRQ_S_EXT		9
-#define DT_IRQ_M_EXT		11
 #define DT_MAX_GUEST_FILES	63	/* RV64 GEILEN */
 /* Bounds the parent stack of the node walk; real trees are a few levels deep. */
 #define DT_MAX_DEPTH		32

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The library as a hypervisor builder takes it: `make install` into a fresh prefix,
-# examples/minimal built against that installed copy only (its headers, libhgei.a,
-# libfdt.a), then booted on QEMU under OpenSBI, where one SGEI must wake its vCPU; and
-# the installed host library, linked with the emulated-hart harness into the
-# allocator's unit test, which must pass as it does from the source tree.
+# examples/minimal built against that installed copy only, through pkg-config
+# (libhgei-dt.pc; the build's compile and link lines must carry the prefix's paths,
+# and the same build without PKG_CONFIG_PATH must fail: no other route exists), then
+# booted on QEMU under OpenSBI, where one SGEI must wake its vCPU; a staged install
+# (DESTDIR) whose .pc files name PREFIX, not the staging directory; and the installed
+# host library, linked with the emulated-hart harness into the allocator's unit test,
+# which must pass as it does from the source tree.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,14 +17,53 @@ prefix=$BUILD/example-prefix
 mkdir -p "$out"
 passed=0 failed=0
 
-rm -rf "$prefix" "$BUILD/example"
+rm -rf "$prefix" "$BUILD/example" "$BUILD/example-nopc"
 if make --no-print-directory -s install PREFIX="$top/$prefix" >"$out/install.log" 2>&1 &&
-   make --no-print-directory -s -C examples/minimal HARTGEI_PREFIX="$top/$prefix" \
-	BUILD="$top/$BUILD/example" >"$out/build.log" 2>&1; then
+   PKG_CONFIG_PATH="$top/$prefix/lib/pkgconfig" make --no-print-directory \
+	-C examples/minimal BUILD="$top/$BUILD/example" >"$out/build.log" 2>&1; then
 	passed=$((passed + 1))
 else
 	failed=$((failed + 1))
 	echo "FAIL install or example build, see $out/"
+fi
+
+# The flags came from libhgei-dt.pc: the compile line has the prefix's include
+# directory, the link line its lib directory and -lhgei before -lfdt (a static link
+# resolves left to right).
+if grep -q -- "gcc .* -I$top/$prefix/include .*-c -o .*main.o main.c" "$out/build.log" &&
+   grep -q -- "gcc .*-o .*example.elf .* -L$top/$prefix/lib -lhgei -lfdt" "$out/build.log"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL example build: prefix's -I/-L/-lhgei -lfdt not on its command lines, see $out/build.log"
+fi
+# PKG_CONFIG_LIBDIR empty: pkg-config sees no .pc file at all, so the build must stop.
+if PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR= make --no-print-directory -C examples/minimal \
+	BUILD="$top/$BUILD/example-nopc" >"$out/build-nopc.log" 2>&1; then
+	failed=$((failed + 1))
+	echo "FAIL example built without pkg-config finding libhgei-dt, see $out/build-nopc.log"
+elif grep -q 'found no libhgei-dt' "$out/build-nopc.log"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL example build without libhgei-dt.pc: not the expected error, see $out/build-nopc.log"
+fi
+
+# DESTDIR stages the tree; the .pc files must name PREFIX, and pkg-config resolves them
+# through the staging root as a cross build's sysroot would.
+stage=$top/$BUILD/example-stage
+rm -rf "$stage"
+if make --no-print-directory -s install DESTDIR="$stage" PREFIX=/opt/hartgei \
+	>"$out/install-destdir.log" 2>&1 &&
+   [ -f "$stage/opt/hartgei/lib/libhgei.a" ] && [ -f "$stage/opt/hartgei/include/hgei.h" ] &&
+   grep -qx 'prefix=/opt/hartgei' "$stage/opt/hartgei/lib/pkgconfig/libhgei.pc" &&
+   grep -qx 'prefix=/opt/hartgei' "$stage/opt/hartgei/lib/pkgconfig/libhgei-dt.pc" &&
+   [ "$(PKG_CONFIG_SYSROOT_DIR=$stage PKG_CONFIG_PATH=$stage/opt/hartgei/lib/pkgconfig \
+	pkg-config --libs libhgei-dt | xargs)" = "-L$stage/opt/hartgei/lib -lhgei -lfdt" ]; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL make install DESTDIR=: see $out/install-destdir.log and $stage/"
 fi
 
 hostlog=$out/host-lib.log

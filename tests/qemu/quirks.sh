@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# QEMU's stale hgeip bit (issue #13; firmware/imsic.h, imsic_guest_relevel()), shown by
+# QEMU's stale hgeip bit (issue #13, docs/qemu-quirks-and-watchdogs.md; firmware/imsic.h,
+# imsic_guest_relevel()), shown by
 # its minimal reproduction (firmware/hgeip_race.c, -DFW_HGEIP_RACE=SECONDS) on 2 harts:
 # one hart raises and lowers guest file A's line while the other fires MSIs at its
 # file B, and every time hgeip[A] stays set with file A empty the bit is stale.

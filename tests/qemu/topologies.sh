@@ -62,7 +62,7 @@ boots_of() {
 # The OpenSBI 1.9 runs: every topology that 1.9 can boot as a payload at 0x80200000
 # (up to 107 harts, tools/boot.sh), without NUMA sockets (on QEMU's multi-socket AIA
 # machines some harts livelock in 1.9's M-level IMSIC IPI handler and never reach
-# the payload: README, "OpenSBI versions"); smp128 with a payload linked at 0x80400000,
+# the payload: docs/limits.md, "OpenSBI versions"); smp128 with a payload linked at 0x80400000,
 # which lets 1.9 start 128 harts.
 opensbi19_of() {
 	# shellcheck source=/dev/null
