@@ -37,8 +37,9 @@ WARN		:= -Wall -Wextra -Werror
 FW_ARCH		:= -march=rv64imac_zicsr_zifencei$(PLATFORM_ISA) -mabi=lp64 -mcmodel=medany
 FW_CFLAGS	:= -std=c11 $(WARN) $(FW_ARCH) -ffreestanding -O2 -g \
 		   -fno-omit-frame-pointer --specs=picolibc.specs \
-		   -Iinclude -Iplatform/$(PLATFORM) -I$(LIBFDT_DIR) $(PLATFORM_CFLAGS) $(FW_DEFS)
-FW_ASFLAGS	:= $(FW_ARCH) -Wa,-march=rv64imac_zicsr_zifencei_h -Iinclude -g $(FW_DEFS)
+		   -Iinclude -Ifirmware -Ivcpu -Iplatform/$(PLATFORM) -I$(LIBFDT_DIR) \
+		   $(PLATFORM_CFLAGS) $(FW_DEFS)
+FW_ASFLAGS	:= $(FW_ARCH) -Wa,-march=rv64imac_zicsr_zifencei_h -Iinclude -Ifirmware -g $(FW_DEFS)
 # Link with the plain arch or GCC picks the lp64d libgcc multilib.
 FW_LDFLAGS	:= -march=rv64imac -mabi=lp64 --specs=picolibc.specs -nostartfiles \
 		   -T linker.ld -Wl,--defsym=FW_BASE=$(FW_BASE) -Wl,--gc-sections -Wl,--no-warn-rwx-segments
@@ -53,9 +54,22 @@ SAN_plain	:=
 LIB_SRCS	:= $(sort $(wildcard lib/hgei/*.c))
 LIBFDT_SRCS	:= fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_empty_tree.c \
 		   fdt_addresses.c
-# FW_EXTRA_SRCS: more runtime sources for a variant image (the bench firmware).
-FW_C_SRCS	:= $(sort $(wildcard firmware/*.c)) $(filter %.c,$(FW_EXTRA_SRCS))
-FW_S_SRCS	:= $(sort $(wildcard firmware/*.S)) $(filter %.S,$(FW_EXTRA_SRCS))
+# The stages a build links (firmware/stage.h; checks/): the runtime calls whatever is
+# linked. The default (make run, make image, most of make test) boots the board
+# bring-up stages (the per-hart MSI self-test and the guest stage) and migration;
+# the stress, hotplug and quirk builds name theirs; FW_STAGES= builds the runtime
+# alone, which brings every hart's lines up and reports them.
+FW_STAGES	?= selftest guest migrate
+VCPU_SRCS	:= vcpu/vcpu.c vcpu/gstage.c vcpu/vcpu_switch.S
+STAGE_SRCS_selftest	:= checks/selftest.c
+STAGE_SRCS_guest	:= checks/guest_stage.c checks/guest.S $(VCPU_SRCS)
+STAGE_SRCS_migrate	:= checks/migrate.c
+STAGE_SRCS_stress	:= checks/stress.c
+STAGE_SRCS_hgeip_race	:= checks/hgeip_race.c
+FW_STAGE_SRCS	:= $(sort $(foreach s,$(FW_STAGES),$(STAGE_SRCS_$(s))))
+# FW_EXTRA_SRCS: more sources for a variant image (the bench firmware's stage).
+FW_C_SRCS	:= $(sort $(wildcard firmware/*.c)) $(filter %.c,$(FW_STAGE_SRCS) $(FW_EXTRA_SRCS))
+FW_S_SRCS	:= $(sort $(wildcard firmware/*.S)) $(filter %.S,$(FW_STAGE_SRCS) $(FW_EXTRA_SRCS))
 TEST_SRCS	:= $(sort $(wildcard tests/host/test_*.c))
 HARNESS_SRCS	:= $(filter-out $(TEST_SRCS),$(sort $(wildcard tests/host/*.c)))
 TOOL_SRCS	:= $(sort $(wildcard tools/*.c))
@@ -88,7 +102,7 @@ $(LIBFDT_DIR)/libfdt.h:
 
 # ---- firmware (OpenSBI payload) ----------------------------------------------------
 firmware: $(BUILD)/firmware.elf
-$(BUILD)/firmware.elf: $(FW_OBJS) linker.ld
+$(BUILD)/firmware.elf: $(FW_OBJS) linker.ld $(BUILD)/fw/.link
 	$(CROSS_COMPILE)gcc $(FW_LDFLAGS) -o $@ $(FW_OBJS) -Wl,-Map=$@.map
 $(BUILD)/fw/%.o: %.c $(LIBFDT_DIR)/libfdt.h $(BUILD)/fw/.defs
 	@mkdir -p $(dir $@)
@@ -103,6 +117,10 @@ $(BUILD)/fw/libfdt/%.o: $(LIBFDT_DIR)/libfdt.h
 $(BUILD)/fw/.defs: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(PLATFORM_CFLAGS) $(FW_DEFS) $(FW_ARCH) $(FW_BASE)' | cmp -s - $@ || echo '$(PLATFORM_CFLAGS) $(FW_DEFS) $(FW_ARCH) $(FW_BASE)' > $@
+# Relink when the set of stages changes (objects that drop out leave no newer file).
+$(BUILD)/fw/.link: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(FW_STAGES) $(FW_EXTRA_SRCS)' | cmp -s - $@ || echo '$(FW_STAGES) $(FW_EXTRA_SRCS)' > $@
 FORCE:
 
 # lib/hgei's hot paths are leaf functions, where the frame pointer costs 5 of about 50
@@ -121,7 +139,7 @@ $(MM_OBJS): FW_CFLAGS += -mno-relax
 $(MM_OBJS): FW_ASFLAGS += -mno-relax
 
 firmware-m: $(BUILD)/hartgei-m.elf
-$(BUILD)/hartgei-m.elf: $(MM_OBJS) $(FW_OBJS) firmware/mmode/linker-m.ld linker.ld
+$(BUILD)/hartgei-m.elf: $(MM_OBJS) $(FW_OBJS) firmware/mmode/linker-m.ld linker.ld $(BUILD)/fw/.link
 	$(CROSS_COMPILE)gcc $(MM_LDFLAGS) -o $@ $(MM_OBJS) $(FW_OBJS) -Wl,-Map=$@.map
 
 # ---- image: one flashable binary, OpenSBI fw_dynamic + the payload ------------------
@@ -265,7 +283,7 @@ setup-bench:
 	@tools/setup.sh bench
 bench-firmware:
 	@$(MAKE) --no-print-directory firmware-m BUILD=$(BENCH_BUILD) \
-		FW_DEFS="-DFW_BENCH $(BENCH_DEFS)" FW_EXTRA_SRCS="$(BENCH_FW_SRCS)"
+		FW_DEFS="-DFW_BENCH $(BENCH_DEFS)" FW_STAGES= FW_EXTRA_SRCS="$(BENCH_FW_SRCS)"
 host-bench: $(BUILD)/bench/host-bench
 $(BUILD)/bench/host-bench: bench/host_bench.c $(BENCH_LIB_SRCS) $(wildcard bench/*.h) \
 		$(LIB_SRCS) $(HARNESS_SRCS) $(wildcard include/*.h lib/hgei/*.h tests/host/*.h)

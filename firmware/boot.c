@@ -7,13 +7,9 @@
 #include <string.h>
 #include <libfdt.h>
 #include "fw.h"
-#include "guest_stage.h"
+#include "stage.h"
 #include "sbi.h"
 
-_Thread_local struct fw_hart *fw_self;
-struct fw_hart *fw_harts;
-uint32_t fw_nr_harts;
-uint32_t fw_boot_hartid;
 struct hgei_dt_table fw_dt;
 
 #define FW_DT_MAX_ERRORS	64
@@ -23,23 +19,6 @@ static int cmp_hartid(const void *a, const void *b)
 	const struct fw_hart *x = a, *y = b;
 
 	return x->hartid < y->hartid ? -1 : x->hartid > y->hartid;
-}
-
-struct fw_hart *fw_hart_by_id(uint32_t hartid)
-{
-	uint32_t lo = 0, hi = fw_nr_harts;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (fw_harts[mid].hartid == hartid)
-			return &fw_harts[mid];
-		if (fw_harts[mid].hartid < hartid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
 }
 
 static bool cpu_enabled(const void *dtb, int node)
@@ -171,7 +150,9 @@ void fw_boot_main(unsigned long hartid, const void *dtb)
 	discover_imsics(dtb);
 	fw_printf("hartgei: %u harts in /cpus, %u with an S-level IMSIC\n", fw_nr_harts,
 		  fw_dt.nr_harts);
-	fw_guest_stage_alloc();
+	fw_for_each_stage(st)
+		if ((*st)->alloc)
+			(*st)->alloc();
 	start_harts();
 	fw_hart_main(hartid, self);
 }

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Entry points of the HS-mode runtime.
- * _start: the boot hart, from OpenSBI (fw_dynamic) or firmware/mmode; a0 = hartid, a1 = DTB.
- * fw_secondary_entry: every other hart, from SBI HSM hart_start; a0 = hartid,
- * a1 = its struct fw_hart (stack_top at 0, tls at 8), prepared by the boot hart.
+ * The boot hart's entry into the HS-mode runtime (the others enter at
+ * fw_secondary_entry, secondary_entry.S): from OpenSBI (fw_dynamic) or firmware/mmode;
+ * a0 = hartid, a1 = DTB.
  */
 	.section .text.entry, "ax"
 	.globl _start
@@ -30,20 +29,6 @@ _start:
 	call	fw_boot_main
 3:	wfi
 	j	3b
-
-	.text
-	.globl fw_secondary_entry
-fw_secondary_entry:
-	.option push
-	.option norelax
-	la	gp, __global_pointer$
-	.option pop
-	csrw	sie, zero
-	ld	sp, 0(a1)
-	ld	tp, 8(a1)
-	call	fw_hart_main
-1:	wfi
-	j	1b
 
 	.bss
 	.balign	16

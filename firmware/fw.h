@@ -19,26 +19,20 @@ enum fw_hart_state {
 	FW_HART_FAILED,
 };
 
-/* The self-test's owner of one line: what the wake callback checks it was called for. */
-struct fw_line_owner {
-	struct fw_hart *hart;
-	unsigned line;
-	/* Set by owners other than the MSI self-test's (a vCPU): the self-test's wake
-	 * callback hands the wake to it. */
-	void (*wake)(struct fw_line_owner *o, uint32_t hartid, unsigned line);
+/*
+ * A line's owner as the runtime knows it. lib/hgei's owner pointer is one of these,
+ * embedded in whatever holds the line (a vCPU, a test's slot); the runtime's hgei_ops
+ * (owner.c) pass each callback straight to the owner's own, which finds its holder
+ * with fw_container_of(). Set both before the line is allocated.
+ */
+struct fw_owner {
+	void (*wake)(struct fw_owner *o, uint32_t hartid, unsigned line);
+	void (*revoke)(struct fw_owner *o, uint32_t hartid, unsigned line);	/* or NULL */
 };
-
-/* Self-test results of one hart; written on that hart, read by the boot hart after
- * the hart's DONE (release/acquire on state). */
-struct fw_selftest {
-	struct fw_line_owner owners[HGEI_MAX_LINES];
-	uint64_t alloc_mask;		/* lines held; read by the sender after a barrier */
-	uint32_t sent, delivered, misrouted, bad_id;
-	uint32_t resyncs;		/* see wait_for_deliveries() */
-	uint32_t passed, failed;
-};
-
-struct fw_guest_stage;
+#define fw_container_of(ptr, type, member) \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+/* owner.c: the hgei_ops every hart of the runtime is brought up with. */
+extern const struct hgei_ops fw_hgei_ops;
 
 /* One per cpu node; reached on its own hart through fw_self (TLS, via tp). */
 struct fw_hart {
@@ -53,8 +47,6 @@ struct fw_hart {
 	int lines;			/* usable lines from hgei_hart_init, or -errno */
 	unsigned geilen;
 	struct hgei_hart hgei;
-	struct fw_selftest st;
-	struct fw_guest_stage *guest;	/* guest_stage.c; allocated at boot */
 };
 
 #define FW_STACK_SIZE	8192
@@ -91,6 +83,8 @@ void fw_trap(uint64_t scause);
 void fw_boot_main(unsigned long hartid, const void *dtb) __attribute__((noreturn));
 void fw_hart_main(unsigned long hartid, struct fw_hart *self) __attribute__((noreturn));
 void fw_secondary_entry(void);
+/* report.c: boot hart, once the stages are over; ends the run. */
+void fw_report(void) __attribute__((noreturn));
 struct fw_hart *fw_hart_by_id(uint32_t hartid);
 
 /* wait.c */
@@ -122,17 +116,5 @@ unsigned fw_watchdog_seconds(const struct fw_watchdog *w);
 bool fw_wait_progress(bool (*cond)(void *), void *arg, struct fw_watchdog *w);
 void fw_barrier(uint32_t nr_harts);
 void fw_kick_all(void);
-
-/* selftest.c */
-extern const struct hgei_ops fw_selftest_ops;
-void fw_selftest_run(struct fw_hart *self, struct fw_hart *target, uint32_t nr_up);
-
-/* hgeip_race.c (FW_HGEIP_RACE builds): the stale-hgeip reproduction in place of the
- * self-test; the report adds its line and returns its failures. */
-void fw_hgeip_race_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up);
-unsigned fw_hgeip_race_report(void);
-
-/* bench/fw (FW_BENCH builds): runs on every hart in place of the self-test. */
-void fw_bench_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up);
 
 #endif

@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What every hart runs once it is in C: bring up its HGEI lines, wait for the boot
- * hart's go, run the self-test with the others, and park in wfi. The boot hart then
- * prints the report and ends the run.
+ * hart's go, run the linked stages (stage.h) with the others, and park in wfi. The
+ * boot hart then prints the report (report.c) and ends the run.
  */
 #include <stdbool.h>
 #include "csr.h"
 #include "fw.h"
-#include "guest_stage.h"
-#include "migrate.h"
 #include "sbi.h"
-#include "stress.h"
+#include "stage.h"
 
 /* The boot hart's waits give up after this long with no progress anywhere (wait.c):
  * no hart came up, or no hart got on with its self-test. The stages' own waits give
@@ -38,7 +36,7 @@ static void hart_bring_up(struct fw_hart *self)
 	 */
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 	self->lines = hgei_hart_init(&self->hgei, self->hartid, dt_limit,
-				     dt ? dt->slot_pa : 0, &fw_selftest_ops);
+				     dt ? dt->slot_pa : 0, &fw_hgei_ops);
 	csr_set(CSR_SSTATUS, SSTATUS_SIE);
 	self->geilen = self->hgei.geilen;
 	if (self->lines < 0)
@@ -62,103 +60,19 @@ static bool go_given(void *arg)
 	return atomic_load_explicit(&fw_go, memory_order_acquire) != 0;
 }
 
-/* Runs the self-test on this hart against the next hart that came up (itself when
- * it is alone), then marks it DONE for the boot hart. */
-static void hart_selftest(struct fw_hart *self)
+/* Runs every linked stage on this hart, then marks it DONE for the boot hart. */
+static void hart_run_stages(struct fw_hart *self)
 {
-#ifdef FW_BENCH
-	/* The bench firmware (make bench): instruction counts instead of the self-test. */
-	fw_bench_run(self, up_harts, nr_up);
-#elif defined(FW_HGEIP_RACE)
-	/* The QEMU stale-hgeip reproduction (tests/qemu/quirks.sh). */
-	fw_hgeip_race_run(self, up_harts, nr_up);
-#else
 	uint32_t pos = 0;
 
 	while (pos < nr_up && up_harts[pos] != self)
 		pos++;
-	fw_selftest_run(self, up_harts[(pos + 1) % nr_up], nr_up);
-	fw_guest_stage_run(self, up_harts[(pos + 1) % nr_up], nr_up);
-	fw_migrate_stage_run(self, up_harts, nr_up);
-#ifdef FW_STRESS_SECONDS
-	fw_stress_run(self, nr_up);
-#endif
-#endif
+	fw_for_each_stage(st)
+		if ((*st)->run)
+			(*st)->run(self, up_harts, nr_up, pos);
 	/* Release: the boot hart reads this hart's results after seeing DONE. */
 	atomic_store_explicit(&self->state, FW_HART_DONE, memory_order_release);
 	fw_progress();
-}
-
-static void __attribute__((noreturn)) report(void)
-{
-	struct hgei_figures fig;
-	struct fw_guest_totals guests = { 0 };
-	char gfields[112];
-	uint32_t done = 0, down = 0, pending = 0, passed = 0, failed = 0;
-	uint64_t sent = 0, delivered = 0, spurious = 0;
-
-	for (uint32_t i = 0; i < fw_nr_harts; i++) {
-		const struct fw_hart *h = &fw_harts[i];
-		uint32_t state = atomic_load_explicit(&h->state, memory_order_acquire);
-		struct hgei_counters c;
-
-		if (state != FW_HART_DONE) {
-			long hsm = sbi_hart_status(h->hartid);
-
-			down++;
-			failed++;
-			pending += hsm == SBI_HSM_START_PENDING;
-			fw_printf("hart=%u state=down hsm=%ld\n", h->hartid, hsm);
-			continue;
-		}
-		done++;
-		hgei_hart_counters(&h->hgei, &c);
-		fw_guest_stage_format(h, gfields, sizeof(gfields), &guests);
-		fw_printf("hart=%u index=%u group=%u slot=%#lx geilen=%u dt=%u lines=%d "
-			  "sent=%u delivered=%u spurious=%lu%s\n",
-			  h->hartid, h->index, h->dt ? h->dt->group : 0,
-			  (unsigned long)(h->dt ? h->dt->slot_pa : 0), h->geilen,
-			  h->dt ? h->dt->dt_guest_files : 0, h->lines, h->st.sent,
-			  h->st.delivered, (unsigned long)c.spurious, gfields);
-		sent += h->st.sent;
-		delivered += h->st.delivered;
-		spurious += c.spurious;
-		passed += h->st.passed;
-		failed += h->st.failed;
-	}
-	if (pending)
-		fw_printf("boot: %u harts never left SBI HSM START_PENDING: the SBI firmware "
-			  "died starting them (OpenSBI 1.5.1 runs out of heap from the 34th "
-			  "hart on; boot with BOOT=bare)\n", pending);
-	hgei_get_figures(&fig);
-	fw_printf("summary: harts=%u up=%u failed=%u lines_min=%u lines_max=%u "
-		  "lines_total=%lu msis_sent=%lu delivered=%lu spurious=%lu "
-		  "guest_msis=%lu guest_claimed=%lu\n",
-		  fw_nr_harts, done, down, fig.min_lines, fig.max_lines,
-		  (unsigned long)fig.total_lines, (unsigned long)sent,
-		  (unsigned long)delivered, (unsigned long)spurious,
-		  (unsigned long)guests.sent, (unsigned long)guests.claimed);
-	if (sent != delivered) {
-		failed++;
-		fw_printf("selftest: %lu MSIs sent but %lu delivered\n", (unsigned long)sent,
-			  (unsigned long)delivered);
-	}
-	if (guests.sent != guests.claimed) {
-		failed++;
-		fw_printf("selftest: %lu MSIs sent to guests but %lu claimed\n",
-			  (unsigned long)guests.sent, (unsigned long)guests.claimed);
-	}
-#ifdef FW_HGEIP_RACE
-	failed += fw_hgeip_race_report();
-#else
-	failed += fw_migrate_report();
-#endif
-#ifdef FW_STRESS_SECONDS
-	failed += fw_stress_report();
-#endif
-	fw_printf("selftest: %u passed, %u failed\n", passed, failed);
-	fw_printf("status: %s\n", failed ? "FAIL" : "PASS");
-	fw_exit(failed ? 2 : 0);
 }
 
 static void __attribute__((noreturn)) boot_hart_coordinate(struct fw_hart *self)
@@ -172,17 +86,17 @@ static void __attribute__((noreturn)) boot_hart_coordinate(struct fw_hart *self)
 	for (uint32_t i = 0; i < fw_nr_harts; i++)
 		if (atomic_load_explicit(&fw_harts[i].state, memory_order_acquire) == FW_HART_UP)
 			up_harts[nr_up++] = &fw_harts[i];
-#ifdef FW_STRESS_SECONDS
-	fw_stress_prepare(up_harts, nr_up);
-#endif
+	fw_for_each_stage(st)
+		if ((*st)->prepare)
+			(*st)->prepare(up_harts, nr_up);
 	atomic_store_explicit(&fw_go, 1, memory_order_release);
 	fw_kick_all();
-	hart_selftest(self);
+	hart_run_stages(self);
 	fw_watchdog_start(&wd, FW_SELFTEST_TIMEOUT_S);
 	if (!fw_wait_progress(none_in_state, (void *)FW_HART_UP, &wd))
 		fw_printf("boot: self-test did not finish: no progress for %u s\n",
 			  FW_SELFTEST_TIMEOUT_S);
-	report();
+	fw_report();
 }
 
 void fw_hart_main(unsigned long hartid, struct fw_hart *self)
@@ -212,7 +126,7 @@ void fw_hart_main(unsigned long hartid, struct fw_hart *self)
 		boot_hart_coordinate(self);
 	sbi_send_ipi(1, fw_boot_hartid);
 	fw_wait_until(go_given, NULL, UINT64_MAX);
-	hart_selftest(self);
+	hart_run_stages(self);
 	sbi_send_ipi(1, fw_boot_hartid);
 	for (;;)
 		__asm__ volatile("wfi");

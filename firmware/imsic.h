@@ -45,7 +45,7 @@ static inline void imsic_guest_reevaluate(unsigned line)
  * as an SGEI). Returns the pulses it took (0: the bit was stale after all of them).
  * On hardware it is a handful of harmless CSR writes; firmware built for QEMU calls
  * it when a vCPU gets a file (FW_QUIRK_HGEIP_RELEVEL, platform/qemu-virt/platform.mk).
- * Measured by firmware/hgeip_race.c (tests/qemu/quirks.sh): neither a claim with
+ * Measured by checks/hgeip_race.c (tests/qemu/quirks.sh): neither a claim with
  * nothing pending, nor an eithreshold write, nor the vCPU's reset of the file clears
  * a stale bit on QEMU 10.0.2; one pulse nearly always does.
  */

@@ -4,15 +4,6 @@
 #include "fw.h"
 #include "sbi.h"
 
-void fw_trap(uint64_t scause);
-
-void fw_trap_init(void)
-{
-	csr_write(CSR_STVEC, (uintptr_t)fw_trap_vector);
-	csr_set(CSR_SIE, SIE_SSIE | SIE_STIE);
-	csr_set(CSR_SSTATUS, SSTATUS_SIE);
-}
-
 void fw_trap(uint64_t scause)
 {
 	struct fw_hart *self = fw_self;

@@ -25,7 +25,7 @@ import re
 import subprocess
 import sys
 
-INCLUDE_DIRS = ["include", "firmware", "lib/hgei", "platform/qemu-virt"]
+INCLUDE_DIRS = ["include", "firmware", "vcpu", "lib/hgei", "platform/qemu-virt"]
 SOURCE_EXT = (".c", ".h", ".S")
 
 

@@ -5,6 +5,7 @@
  * contention runs, in which the first n harts of the order below take part.
  */
 #include "../../firmware/csr.h"
+#include "../../firmware/stage.h"
 #include "bench_fw.h"
 
 #define BENCH_ORDER_MAX	512
@@ -35,11 +36,14 @@ void bench_footprint(void)
 	bench_print("per_hart_bytes_63", sizeof(struct hgei_hart), "bytes");
 }
 
-void fw_bench_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up)
+static void bench_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up,
+		      uint32_t up_pos)
 {
 	static struct fw_hart *order[BENCH_ORDER_MAX];
 	uint32_t pos = bench_order(up, nr_up, order, self);
 	uint32_t nr = nr_up < BENCH_ORDER_MAX ? nr_up : BENCH_ORDER_MAX;
+
+	(void)up_pos;	/* the bench's own order puts the boot hart first */
 
 	/* bench_cpu_relax() moves a timer deadline only while sscratch is set. */
 	csr_write(CSR_SSCRATCH, 0);
@@ -80,3 +84,10 @@ void fw_bench_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up)
 	bench_vcpu_coordinate(order, nvcpu);
 	fw_printf("bench: done\n");
 }
+
+/* The bench build links no other stage: it replaces the self-test. */
+static const struct fw_stage bench_stage = {
+	.name = "bench",
+	.run = bench_run,
+};
+FW_STAGE(90, bench_stage);

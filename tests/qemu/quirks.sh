@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # QEMU's stale hgeip bit (issue #13, docs/qemu-quirks-and-watchdogs.md; firmware/imsic.h,
 # imsic_guest_relevel()), shown by
-# its minimal reproduction (firmware/hgeip_race.c, -DFW_HGEIP_RACE=SECONDS) on 2 harts:
+# its minimal reproduction (checks/hgeip_race.c, -DFW_HGEIP_RACE=SECONDS) on 2 harts:
 # one hart raises and lowers guest file A's line while the other fires MSIs at its
 # file B, and every time hgeip[A] stays set with file A empty the bit is stale.
 #  - quirk off: the stale bits must outlive what a new vCPU does to its file (reset to
@@ -29,7 +29,7 @@ for quirk in off on; do
 	quirks=-DHGEI_QUIRK_SGEIP_RECHECK
 	[ $quirk = on ] && quirks="$quirks -DFW_QUIRK_HGEIP_RELEVEL"
 	if ! make --no-print-directory -s firmware BUILD="$b" QUIRKS="$quirks" \
-		FW_DEFS="-DFW_HGEIP_RACE=$seconds" >"$out/build-$quirk.log" 2>&1; then
+		FW_STAGES=hgeip_race FW_DEFS="-DFW_HGEIP_RACE=$seconds" >"$out/build-$quirk.log" 2>&1; then
 		fail "hgeip race, relevel $quirk: build failed, see $out/build-$quirk.log"
 		continue
 	fi

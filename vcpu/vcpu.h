@@ -23,9 +23,22 @@ _Static_assert(__builtin_offsetof(struct fw_vcpu_regs, host) == 256, "vcpu_switc
 _Static_assert(__builtin_offsetof(struct fw_vcpu_regs, host_stvec) == 384, "vcpu_switch.S");
 
 #define VCPU_REG_A0	10
+#define VCPU_PAGE_SIZE	4096
+
+/*
+ * The guest a vCPU runs and its guest-physical layout: code pages [code_start,
+ * code_end) mapped at their own address (the guest is linked into the firmware), one
+ * data page at ram_gpa, the vCPU's guest interrupt file at imsic_gpa.
+ */
+struct fw_vcpu_image {
+	uintptr_t code_start, code_end;
+	uint64_t ram_gpa, imsic_gpa;
+};
 
 struct fw_vcpu {
-	struct fw_line_owner owner;	/* lib/hgei's owner pointer; its wake hook finds us */
+	struct fw_owner owner;		/* lib/hgei's owner pointer; its wake hook finds us */
+	const struct fw_vcpu_image *image;
+	struct fw_hart *host;		/* the hart whose line it holds */
 	struct fw_vcpu_regs regs;
 	uint64_t pc;			/* where the guest resumes */
 	struct fw_gstage gs;
@@ -43,8 +56,10 @@ struct fw_vcpu {
 	uint64_t timer_at;		/* the HS timer fw_vcpu_wait() left armed */
 };
 
-/** Boot hart, at boot: gives @v its G-stage memory and its guest data page. */
-void fw_vcpu_prepare(struct fw_vcpu *v, void *gstage_mem, void *ram);
+/** Boot hart, at boot: gives @v its guest @image, its G-stage memory and its guest
+ * data page (VCPU_PAGE_SIZE bytes). */
+void fw_vcpu_prepare(struct fw_vcpu *v, const struct fw_vcpu_image *image,
+		     void *gstage_mem, void *ram);
 
 /**
  * Takes a line of @self for @v, resets its guest file, maps the guest's code, data

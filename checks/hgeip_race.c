@@ -24,6 +24,7 @@
 #include "csr.h"
 #include "fw.h"
 #include "imsic.h"
+#include "stage.h"
 
 #ifdef FW_HGEIP_RACE
 
@@ -46,7 +47,18 @@ struct race_pair {
 
 static struct race_pair pairs[MAX_PAIRS];
 static uint32_t nr_pairs;
-static struct fw_line_owner owners[2];	/* placeholders: the lines are never armed */
+/* The lines are never armed: no wake is expected, one would be counted. */
+static _Atomic uint32_t unexpected_wakes;
+
+static void race_wake(struct fw_owner *o, uint32_t hartid, unsigned line)
+{
+	(void)o;
+	(void)hartid;
+	(void)line;
+	atomic_fetch_add_explicit(&unexpected_wakes, 1, memory_order_relaxed);
+}
+
+static struct fw_owner owners[2] = { { .wake = race_wake }, { .wake = race_wake } };
 
 static bool stale(unsigned line)
 {
@@ -101,7 +113,6 @@ static void victim(struct race_pair *p, struct fw_hart *self)
 	struct hgei_line l;
 
 	for (int k = 0; k < 2; k++) {
-		owners[k].hart = self;
 		if (hgei_alloc(&self->hgei, &owners[k], &l) || l.line != (unsigned)(LINE_A + k))
 			fw_fatal("hgeip-race: hart %u: lines 1 and 2 not free\n", self->hartid);
 		hgei_vsfile_setup_one(l.line, ID);
@@ -140,12 +151,10 @@ static void sender(struct race_pair *p)
 	}
 }
 
-void fw_hgeip_race_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up)
+/* In place of the self-test: pairs of up harts, a victim and its sender. */
+static void race_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up,
+		     uint32_t pos)
 {
-	uint32_t pos = 0;
-
-	while (pos < nr_up && up[pos] != self)
-		pos++;
 	if (self->hartid == fw_boot_hartid) {
 		nr_pairs = nr_up / 2 < MAX_PAIRS ? nr_up / 2 : MAX_PAIRS;
 		for (uint32_t i = 0; i < nr_pairs; i++)
@@ -160,9 +169,9 @@ void fw_hgeip_race_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up
 		sender(&pairs[pos / 2]);
 }
 
-unsigned fw_hgeip_race_report(void)
+static void race_report(struct fw_stage_tally *t)
 {
-	unsigned failed = 0;
+	unsigned failed = atomic_load_explicit(&unexpected_wakes, memory_order_relaxed);
 
 	for (uint32_t i = 0; i < nr_pairs; i++) {
 		const struct race_pair *p = &pairs[i];
@@ -182,7 +191,14 @@ unsigned fw_hgeip_race_report(void)
 			  p->by_none, p->pulses);
 		failed += p->survived_relevel + p->by_none;
 	}
-	return failed;
+	t->failed += failed;
 }
+
+static const struct fw_stage race_stage = {
+	.name = "hgeip_race",
+	.run = race_run,
+	.report = race_report,
+};
+FW_STAGE(90, race_stage);
 
 #endif

@@ -11,8 +11,8 @@
 #include "csr.h"
 #include "fw.h"
 #include "imsic.h"
-#include "migrate.h"
 #include "sbi.h"
+#include "stage.h"
 
 #define MIG_ROUNDS	40		/* migrations, alternating direction */
 #define MIG_IDS		7		/* identities 1..7, sent in turn */
@@ -30,7 +30,7 @@ static bool mig_wait(bool (*cond)(void *))
 }
 
 struct mig_vcpu {
-	struct fw_line_owner owner;	/* what lib/hgei knows; its wake hook is mig_wake */
+	struct fw_owner owner;		/* what lib/hgei knows; its wake hook is mig_wake */
 	struct fw_hart *a, *b, *sender;
 	/* Published by the redirect hook: file_pa (relaxed), then gen (seq_cst). */
 	_Atomic uint64_t file_pa;
@@ -66,7 +66,7 @@ static void kick(const struct fw_hart *h)
 }
 
 /* lib/hgei's wake, on the hart holding @line: claim, count, stay blocked (re-arm). */
-static void mig_wake(struct fw_line_owner *o, uint32_t hartid, unsigned line)
+static void mig_wake(struct fw_owner *o, uint32_t hartid, unsigned line)
 {
 	struct fw_hart *self = fw_self;
 	uint64_t hstatus = hgei_vsfile_select(line);
@@ -335,8 +335,12 @@ static void pick_roles(struct fw_hart **up, uint32_t nr_up)
 	mig.ran = mig.a && mig.b && mig.sender;
 }
 
-void fw_migrate_stage_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up)
+/* Every up hart, after the guest stage: picks the two hosts and the sender, runs the
+ * stage, and calls fw_barrier(@nr_up) twice. */
+static void migrate_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up,
+			uint32_t pos)
 {
+	(void)pos;
 	if (self->hartid == fw_boot_hartid) {
 		pick_roles(up, nr_up);
 		mig.owner.wake = mig_wake;
@@ -353,7 +357,7 @@ void fw_migrate_stage_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr
 	fw_barrier(nr_up);
 }
 
-uint32_t fw_migrate_report(void)
+static void migrate_report(struct fw_stage_tally *t)
 {
 	uint32_t sent = atomic_load_explicit(&mig.sent, memory_order_relaxed);
 	uint32_t claimed = atomic_load_explicit(&mig.claimed, memory_order_relaxed);
@@ -363,7 +367,7 @@ uint32_t fw_migrate_report(void)
 
 	if (!mig.ran) {
 		fw_printf("migrate: skip (needs two harts with a line and a third hart)\n");
-		return 0;
+		return;
 	}
 	failed += sent != claimed || misclaimed || rounds != MIG_ROUNDS || sent < MIG_ROUNDS;
 	fw_printf("migrate: harts=%u,%u sender=%u migrations=%u msis_sent=%u claimed=%u "
@@ -371,5 +375,12 @@ uint32_t fw_migrate_report(void)
 		  mig.sender->hartid, rounds, sent, claimed, misclaimed,
 		  atomic_load_explicit(&mig.forwarded, memory_order_relaxed),
 		  atomic_load_explicit(&mig.passed, memory_order_relaxed), failed ? "fail" : "pass");
-	return failed;
+	t->failed += failed;
 }
+
+static const struct fw_stage migrate_stage = {
+	.name = "migrate",
+	.run = migrate_run,
+	.report = migrate_report,
+};
+FW_STAGE(30, migrate_stage);

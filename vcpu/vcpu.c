@@ -5,7 +5,6 @@
  * whose pending identities raise its VSEI; hideleg bit 10 hands that interrupt to it).
  */
 #include <string.h>
-#include "guest_abi.h"
 #include "imsic.h"
 #include "sbi.h"
 #include "vcpu.h"
@@ -19,27 +18,25 @@
  * over (what a stale hgeip bit does, see imsic_guest_relevel()), and the stage must
  * report a trap loop. */
 
-/* The wake hook gets the owner pointer lib/hgei was given: &v->owner. */
-_Static_assert(__builtin_offsetof(struct fw_vcpu, owner) == 0, "owner first");
-
-extern char fw_guest_start[], fw_guest_end[];
 uint64_t fw_vcpu_enter(struct fw_vcpu_regs *regs);
 void fw_vcpu_stamp_vector(void);
 
-void fw_vcpu_prepare(struct fw_vcpu *v, void *gstage_mem, void *ram)
+void fw_vcpu_prepare(struct fw_vcpu *v, const struct fw_vcpu_image *image,
+		     void *gstage_mem, void *ram)
 {
 	fw_gstage_init(&v->gs, gstage_mem);
+	v->image = image;
 	v->ram = ram;
 }
 
-/* lib/hgei's wake, through the self-test's ops: runs in this hart's SGEI trap with
+/* lib/hgei's wake, through the runtime's ops: runs in this hart's SGEI trap with
  * the line already masked in hgeie, so the guest can be entered without the SGEI
  * being taken again from V = 1. */
-static void vcpu_wake(struct fw_line_owner *o, uint32_t hartid, unsigned line)
+static void vcpu_wake(struct fw_owner *o, uint32_t hartid, unsigned line)
 {
-	struct fw_vcpu *v = (struct fw_vcpu *)o;
+	struct fw_vcpu *v = fw_container_of(o, struct fw_vcpu, owner);
 
-	if (o->hart != fw_self || hartid != fw_self->hartid || line != v->line.line) {
+	if (v->host != fw_self || hartid != fw_self->hartid || line != v->line.line) {
 		v->wake_misrouted++;
 		return;
 	}
@@ -59,21 +56,22 @@ static void guest_file_reset(unsigned line)
 	csr_write(CSR_HSTATUS, hstatus);
 }
 
-/* Code pages at their own address (the guest is linked into the firmware), the data
- * page at GUEST_RAM_GPA, the guest file at GUEST_IMSIC_GPA (read/write, never X). */
+/* The image's code pages at their own address, its data page and the guest file
+ * where the image says (read/write, never X). */
 static int map_guest(struct fw_vcpu *v)
 {
-	uintptr_t pa = (uintptr_t)fw_guest_start & ~(uintptr_t)(GUEST_PAGE_SIZE - 1);
+	const struct fw_vcpu_image *img = v->image;
+	uintptr_t pa = img->code_start & ~(uintptr_t)(VCPU_PAGE_SIZE - 1);
 	int err = 0;
 
 	fw_gstage_init(&v->gs, v->gs.root);
-	for (; !err && pa < (uintptr_t)fw_guest_end; pa += GUEST_PAGE_SIZE)
+	for (; !err && pa < img->code_end; pa += VCPU_PAGE_SIZE)
 		err = fw_gstage_map(&v->gs, pa, pa, GSTAGE_R | GSTAGE_X);
 	if (!err)
-		err = fw_gstage_map(&v->gs, GUEST_RAM_GPA, (uintptr_t)v->ram,
+		err = fw_gstage_map(&v->gs, img->ram_gpa, (uintptr_t)v->ram,
 				    GSTAGE_R | GSTAGE_W);
 	if (!err)
-		err = fw_gstage_map(&v->gs, GUEST_IMSIC_GPA, v->line.file_pa,
+		err = fw_gstage_map(&v->gs, img->imsic_gpa, v->line.file_pa,
 				    GSTAGE_R | GSTAGE_W);
 	return err;
 }
@@ -109,15 +107,15 @@ int fw_vcpu_create(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
 {
 	int err;
 
-	if (!v->ram || !v->gs.root)
+	if (!v->ram || !v->gs.root || !v->image)
 		return -HGEI_ENODEV;
-	v->owner = (struct fw_line_owner){ .hart = self, .wake = vcpu_wake };
+	v->owner = (struct fw_owner){ .wake = vcpu_wake };
+	v->host = self;
 	err = hgei_alloc(&self->hgei, &v->owner, &v->line);
 	if (err) {
 		fw_printf("vcpu: hart %u: no line: %s\n", self->hartid, hgei_strerror(err));
 		return err;
 	}
-	v->owner.line = v->line.line;
 	guest_file_reset(v->line.line);
 #ifdef FW_QUIRK_HGEIP_RELEVEL
 	/* The file may have been another owner's, whose last claim QEMU can leave as a
@@ -140,7 +138,7 @@ int fw_vcpu_create(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
 		memset(&v->line, 0, sizeof(v->line));
 		return err;
 	}
-	memset(v->ram, 0, GUEST_PAGE_SIZE);
+	memset(v->ram, 0, VCPU_PAGE_SIZE);
 	memset(&v->regs, 0, sizeof(v->regs));
 	for (int i = 0; i < 3; i++)
 		v->regs.gpr[VCPU_REG_A0 + i] = args[i];

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The guest stage of the self-test (issue #5). Each hart with a line creates a vCPU
- * (firmware/vcpu.c) running firmware/guest.S in VS-mode on one guest interrupt file,
+ * (vcpu/vcpu.c) running checks/guest.S in VS-mode on one guest interrupt file,
  * behind its own G-stage tables. The previous up hart (the one whose self-test target
  * this hart is) sends the MSIs:
  *
@@ -21,9 +21,9 @@
 #include <stdio.h>
 #include "csr.h"
 #include "guest_abi.h"
-#include "guest_stage.h"
 #include "imsic.h"
 #include "sbi.h"
+#include "stage.h"
 #include "vcpu.h"
 
 /* Seconds of this hart's running time with no progress anywhere (fw_watchdog) before
@@ -52,9 +52,24 @@ struct fw_guest_stage {
 	uint32_t claimed;		/* right identities this hart's guest claimed */
 	uint64_t sgei_to_guest;		/* instret, HS trap vector to guest vector */
 	uint64_t timer_at;		/* the HS timer this stage last armed */
+	uint32_t passed, failed;	/* this hart's checks */
 };
 
+extern char fw_guest_start[], fw_guest_end[];
 extern char fw_guest_entry[], fw_guest_wait[], fw_guest_wait_end[], fw_guest_resume[];
+
+/* guest.S and its guest-physical map (guest_abi.h), for the vCPU layer. */
+static struct fw_vcpu_image guest_image = {
+	.ram_gpa = GUEST_RAM_GPA,
+	.imsic_gpa = GUEST_IMSIC_GPA,
+};
+
+static struct fw_guest_stage *guests;	/* one per fw_harts[] entry */
+
+static struct fw_guest_stage *g_of(const struct fw_hart *h)
+{
+	return &guests[h->index];
+}
 
 /* Identities depend on the hartid so a guest that claims a neighbour's MSI is caught;
  * both fit eie0 (1..63). */
@@ -75,24 +90,30 @@ check(struct fw_hart *self, bool ok, const char *fmt, ...)
 	va_list ap;
 
 	if (ok) {
-		self->st.passed++;
+		g_of(self)->passed++;
 		return;
 	}
-	self->st.failed++;
+	g_of(self)->failed++;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	fw_printf("guest: hart %u: %s", self->hartid, buf);
 }
 
-void fw_guest_stage_alloc(void)
+/* Boot hart, before the other harts start: the stage's state, and for every hart the
+ * devicetree grants guest files its G-stage tables and guest page (fw_heap). */
+static void guest_alloc(void)
 {
+	_Static_assert(GUEST_PAGE_SIZE == VCPU_PAGE_SIZE, "one page of guest data");
+	guest_image.code_start = (uintptr_t)fw_guest_start;
+	guest_image.code_end = (uintptr_t)fw_guest_end;
+	guests = fw_heap_alloc(fw_nr_harts * sizeof(*guests), 64);
 	for (uint32_t i = 0; i < fw_nr_harts; i++) {
 		struct fw_hart *h = &fw_harts[i];
 
-		h->guest = fw_heap_alloc(sizeof(*h->guest), 64);
+		guests[i] = (struct fw_guest_stage){ 0 };
 		if (h->dt && !h->dt->err && h->dt->dt_guest_files)
-			fw_vcpu_prepare(&h->guest->vcpu,
+			fw_vcpu_prepare(&guests[i].vcpu, &guest_image,
 					fw_heap_alloc(GSTAGE_MEM_SIZE, GSTAGE_MEM_ALIGN),
 					fw_heap_alloc(GUEST_PAGE_SIZE, GUEST_PAGE_SIZE));
 	}
@@ -117,13 +138,13 @@ static bool target_waiting(void *arg)
 {
 	const struct send_duty *d = arg;
 
-	return guest_word(d->target->guest, GUEST_WAITING) != 0;
+	return guest_word(g_of(d->target), GUEST_WAITING) != 0;
 }
 
 static void send_msi(struct fw_hart *self, struct send_duty *d)
 {
-	hgei_msi_send(d->target->guest->vcpu.line.file_pa, d->id);
-	self->guest->sent++;
+	hgei_msi_send(g_of(d->target)->vcpu.line.file_pa, d->id);
+	g_of(self)->sent++;
 	d->due = false;
 	fw_progress();
 }
@@ -144,7 +165,7 @@ struct trap_watch {
  */
 static bool trap_loop(struct fw_hart *self, struct trap_watch *t)
 {
-	struct fw_guest_stage *g = self->guest;
+	struct fw_guest_stage *g = g_of(self);
 	uint64_t claims = guest_word(g, GUEST_CLAIMS);
 	uint64_t vsepc = csr_read(CSR_VSEPC), vscause = csr_read(CSR_VSCAUSE);
 
@@ -178,7 +199,7 @@ static bool trap_loop(struct fw_hart *self, struct trap_watch *t)
 static long run_until_call(struct fw_hart *self, struct send_duty *duty,
 			   struct fw_watchdog *wd)
 {
-	struct fw_vcpu *v = &self->guest->vcpu;
+	struct fw_vcpu *v = &g_of(self)->vcpu;
 	const uint64_t base = fw_timebase_hz / GUEST_SLICES_PER_S;
 	uint64_t slice = base, pc;
 	/* Zero: the first slice end only sets the baseline (claims start at 0 and a
@@ -192,9 +213,9 @@ static long run_until_call(struct fw_hart *self, struct send_duty *duty,
 			send_msi(self, duty);
 		/* A timer still ahead ends the slice: only the wait before a blocked
 		 * vCPU's re-entry leaves one, and it keeps the SBI call off that path. */
-		if (now >= self->guest->timer_at) {
-			self->guest->timer_at = now + slice;
-			sbi_set_timer(self->guest->timer_at);
+		if (now >= g_of(self)->timer_at) {
+			g_of(self)->timer_at = now + slice;
+			sbi_set_timer(g_of(self)->timer_at);
 		}
 		pc = v->pc;
 		cause = fw_vcpu_run(v);
@@ -229,7 +250,7 @@ static long run_until_call(struct fw_hart *self, struct send_duty *duty,
 			 */
 			slice = v->pc != pc ? base : slice * 2 < GUEST_SLICE_MAX_S * fw_timebase_hz ?
 						    slice * 2 : GUEST_SLICE_MAX_S * fw_timebase_hz;
-			self->guest->timer_at = 0;
+			g_of(self)->timer_at = 0;
 			if (trap_loop(self, &tw))
 				return -1;
 			/* Fed at slice ends only: the blocked path's re-entry stays short. */
@@ -238,7 +259,7 @@ static long run_until_call(struct fw_hart *self, struct send_duty *duty,
 				check(self, false, "guest made no progress for %u s (pc %#lx, "
 				      "no call, %lu traps in all)\n", fw_watchdog_seconds(wd),
 				      (unsigned long)v->pc,
-				      (unsigned long)guest_word(self->guest, GUEST_CLAIMS));
+				      (unsigned long)guest_word(g_of(self), GUEST_CLAIMS));
 				return -1;
 			}
 		} else
@@ -249,13 +270,13 @@ static long run_until_call(struct fw_hart *self, struct send_duty *duty,
 
 static const uint64_t *guest_args(struct fw_hart *self)
 {
-	return &self->guest->vcpu.regs.gpr[VCPU_REG_A0];
+	return &g_of(self)->vcpu.regs.gpr[VCPU_REG_A0];
 }
 
 /* Phase 0: create the vCPU and run the guest until it has enabled its file. */
 static bool guest_start(struct fw_hart *self, struct fw_watchdog *wd)
 {
-	struct fw_guest_stage *g = self->guest;
+	struct fw_guest_stage *g = g_of(self);
 	struct fw_vcpu *v = &g->vcpu;
 	const uint64_t args[3] = { id_running(self->hartid), id_blocked(self->hartid),
 				   GUEST_RAM_GPA };
@@ -306,7 +327,7 @@ static bool check_claim(struct fw_hart *self, const char *path, unsigned id, uin
 			uintptr_t hi, uint64_t claims)
 {
 	const uint64_t *a = guest_args(self);
-	struct fw_guest_stage *g = self->guest;
+	struct fw_guest_stage *g = g_of(self);
 	bool ok = a[0] == id && a[1] >= lo && a[1] < hi &&
 		  a[2] == (SCAUSE_IRQ | IRQ_S_EXT) && guest_word(g, GUEST_CLAIMS) == claims;
 
@@ -323,11 +344,11 @@ static bool check_claim(struct fw_hart *self, const char *path, unsigned id, uin
 /* Phase 1: the running guest takes its MSI; meanwhile this hart sends its target's. */
 static void phase_running(struct fw_hart *self, bool have, struct fw_hart *target)
 {
-	struct fw_guest_stage *g = self->guest;
+	struct fw_guest_stage *g = g_of(self);
 	struct send_duty duty = {
 		.target = target,
 		.id = id_running(target->hartid),
-		.due = atomic_load_explicit(&target->guest->ready, memory_order_acquire),
+		.due = atomic_load_explicit(&g_of(target)->ready, memory_order_acquire),
 	};
 	struct fw_watchdog wd;
 
@@ -351,7 +372,7 @@ static void phase_running(struct fw_hart *self, bool have, struct fw_hart *targe
 /* Phase 2, after the arm and a barrier: send the target's MSI, then wait for ours. */
 static void phase_blocked(struct fw_hart *self, struct fw_hart *target)
 {
-	struct fw_guest_stage *g = self->guest;
+	struct fw_guest_stage *g = g_of(self);
 	struct fw_vcpu *v = &g->vcpu;
 	struct send_duty duty = { .target = target, .id = id_blocked(target->hartid) };
 	struct fw_watchdog wd;
@@ -359,7 +380,7 @@ static void phase_blocked(struct fw_hart *self, struct fw_hart *target)
 	bool woken;
 	long call;
 
-	if (atomic_load_explicit(&target->guest->armed, memory_order_acquire))
+	if (atomic_load_explicit(&g_of(target)->armed, memory_order_acquire))
 		send_msi(self, &duty);
 	if (!atomic_load_explicit(&g->armed, memory_order_relaxed))
 		return;
@@ -387,9 +408,13 @@ static void phase_blocked(struct fw_hart *self, struct fw_hart *target)
 	}
 }
 
-void fw_guest_stage_run(struct fw_hart *self, struct fw_hart *target, uint32_t nr_up)
+/* Every up hart, after the MSI self-test: runs this hart's guest and sends the MSIs
+ * for the next up hart's guest. Calls fw_barrier(@nr_up) three times, lines or not. */
+static void guest_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up,
+		      uint32_t pos)
 {
-	struct fw_guest_stage *g = self->guest;
+	struct fw_hart *target = up[(pos + 1) % nr_up];
+	struct fw_guest_stage *g = g_of(self);
 	bool have = self->lines > 0 && g->vcpu.ram;
 	struct fw_watchdog wd;
 	int err;
@@ -424,14 +449,59 @@ static const char *result_name(uint8_t r)
 	return r == GUEST_PASS ? "pass" : r == GUEST_SKIP ? "skip" : "fail";
 }
 
-void fw_guest_stage_format(const struct fw_hart *h, char *buf, size_t len,
-			   struct fw_guest_totals *t)
+static void guest_hart_fields(const struct fw_hart *h, char *buf, size_t len)
 {
-	const struct fw_guest_stage *g = h->guest;
+	const struct fw_guest_stage *g = g_of(h);
 
-	snprintf(buf, len, " guest=%s blocked=%s guest_sent=%u guest_claimed=%u "
-		 "sgei_to_guest=%lu", result_name(g->run), result_name(g->blocked), g->sent,
-		 g->claimed, (unsigned long)g->sgei_to_guest);
-	t->sent += g->sent;
-	t->claimed += g->claimed;
+	fw_append(buf, len, " guest=%s blocked=%s guest_sent=%u guest_claimed=%u "
+		  "sgei_to_guest=%lu", result_name(g->run), result_name(g->blocked), g->sent,
+		  g->claimed, (unsigned long)g->sgei_to_guest);
 }
+
+/* Sums over the harts that finished (the report's DONE harts). */
+static void guest_sums(uint64_t *sent, uint64_t *claimed, struct fw_stage_tally *t)
+{
+	*sent = *claimed = 0;
+	for (uint32_t i = 0; i < fw_nr_harts; i++) {
+		if (atomic_load_explicit(&fw_harts[i].state, memory_order_acquire) !=
+		    FW_HART_DONE)
+			continue;
+		*sent += guests[i].sent;
+		*claimed += guests[i].claimed;
+		if (t) {
+			t->passed += guests[i].passed;
+			t->failed += guests[i].failed;
+		}
+	}
+}
+
+static void guest_summary_fields(char *buf, size_t len)
+{
+	uint64_t sent, claimed;
+
+	guest_sums(&sent, &claimed, NULL);
+	fw_append(buf, len, " guest_msis=%lu guest_claimed=%lu", (unsigned long)sent,
+		  (unsigned long)claimed);
+}
+
+static void guest_report(struct fw_stage_tally *t)
+{
+	uint64_t sent, claimed;
+
+	guest_sums(&sent, &claimed, t);
+	if (sent != claimed) {
+		t->failed++;
+		fw_printf("selftest: %lu MSIs sent to guests but %lu claimed\n",
+			  (unsigned long)sent, (unsigned long)claimed);
+	}
+}
+
+static const struct fw_stage guest_stage = {
+	.name = "guest",
+	.alloc = guest_alloc,
+	.run = guest_run,
+	.hart_fields = guest_hart_fields,
+	.summary_fields = guest_summary_fields,
+	.report = guest_report,
+};
+FW_STAGE(20, guest_stage);

@@ -26,12 +26,24 @@
  */
 #include "fw.h"
 #include "imsic.h"
-#include "stress.h"
 #include "sbi.h"
+#include "stage.h"
 
 #ifdef FW_STRESS_SECONDS
 
 #define RESYNC_TICKS		(fw_timebase_hz / 10)
+
+/* One hart's share of the totals; written on that hart, read after its DONE. */
+struct fw_stress_counts {
+	uint64_t sent;		/* MSIs this hart wrote, to any hart's line */
+	uint64_t delivered;	/* MSIs this hart's lines received and claimed */
+	uint64_t dropped;	/* MSIs found unclaimed in a file whose line was freed */
+	uint64_t allocs, frees;	/* of this hart's lines, by this hart */
+	uint64_t remote_frees;	/* of other harts' lines, by this hart */
+	uint64_t alloc_failures;	/* every line of the hart in use: expected */
+	uint64_t lib_allocs, lib_frees;	/* lib/hgei's counters of this hart at the end */
+	uint32_t bad_id, stray, stuck, errors, leaked, resyncs, done;
+};
 
 enum { EMPTY, ARMED, SENDING, SENT, FREEING, ZOMBIE, ZOMBIE_SENT };
 
@@ -43,7 +55,7 @@ struct stress_slot {
 
 /* slots[g] is line g's ticket, whoever holds the line. */
 struct stress_hart {
-	struct fw_line_owner owner;	/* of every line: the wake finds the slot by line */
+	struct fw_owner owner;		/* of every line: the wake finds the slot by line */
 	struct stress_slot slots[HGEI_MAX_LINES + 1];
 	uint64_t rng;
 	struct fw_stress_counts n;
@@ -85,7 +97,7 @@ static unsigned file_disable_take(unsigned line, uint32_t id)
 }
 
 /* The SGEI woke the owner of a SENT slot: claim, count, re-arm. Runs in the trap. */
-static void stress_wake(struct fw_line_owner *o, uint32_t hartid, unsigned line)
+static void stress_wake(struct fw_owner *o, uint32_t hartid, unsigned line)
 {
 	(void)o;
 	struct stress_hart *s = of(fw_self);
@@ -306,13 +318,13 @@ static void drain(struct fw_hart *self)
 	}
 }
 
-void fw_stress_prepare(struct fw_hart **up, uint32_t nr_up)
+static void stress_prepare(struct fw_hart **up, uint32_t nr_up)
 {
 	stress = fw_heap_alloc(fw_nr_harts * sizeof(*stress), 64);
 	for (uint32_t i = 0; i < fw_nr_harts; i++) {
 		stress[i] = (struct stress_hart){
 			.rng = 0x9e3779b97f4a7c15ULL * (i + 1),
-			.owner = { .hart = &fw_harts[i], .wake = stress_wake },
+			.owner = { .wake = stress_wake },
 		};
 		/* One MSI identity per line, distinct within the file's eie0. */
 		for (unsigned g = 1; g <= HGEI_MAX_LINES; g++)
@@ -322,12 +334,15 @@ void fw_stress_prepare(struct fw_hart **up, uint32_t nr_up)
 	nr_peers = nr_up;
 }
 
-void fw_stress_run(struct fw_hart *self, uint32_t nr_up)
+static void stress_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up,
+		       uint32_t pos)
 {
 	struct stress_hart *s = of(self);
 	uint64_t end;
 	struct hgei_counters c;
 
+	(void)up;
+	(void)pos;
 	fw_barrier(nr_up);
 	end = fw_time() + FW_STRESS_SECONDS * fw_timebase_hz;
 	while (fw_time() < end)
@@ -346,7 +361,7 @@ void fw_stress_run(struct fw_hart *self, uint32_t nr_up)
 	s->n.done = 1;
 }
 
-uint32_t fw_stress_report(void)
+static void stress_report(struct fw_stage_tally *tally)
 {
 	struct fw_stress_counts t = { 0 };
 	uint32_t failed = 0, harts = 0;
@@ -394,7 +409,16 @@ uint32_t fw_stress_report(void)
 	failed += harts != nr_peers || !t.sent || !t.remote_frees || !t.dropped;
 	failed += t.leaked + t.stuck + t.bad_id + t.stray + t.errors;
 	fw_printf("stress: %s\n", failed ? "FAIL" : "reconciled");
-	return failed;
+	tally->failed += failed;
 }
+
+/* After the MSI self-test, the guest stage and migration. */
+static const struct fw_stage stress_stage = {
+	.name = "stress",
+	.prepare = stress_prepare,
+	.run = stress_run,
+	.report = stress_report,
+};
+FW_STAGE(40, stress_stage);
 
 #endif
