@@ -9,6 +9,7 @@
 #include "fw.h"
 #include "guest_stage.h"
 #include "migrate.h"
+#include "overcommit.h"
 #include "sbi.h"
 #include "stress.h"
 
@@ -80,6 +81,7 @@ static void hart_selftest(struct fw_hart *self)
 	fw_selftest_run(self, up_harts[(pos + 1) % nr_up], nr_up);
 	fw_guest_stage_run(self, up_harts[(pos + 1) % nr_up], nr_up);
 	fw_migrate_stage_run(self, up_harts, nr_up);
+	fw_overcommit_stage_run(self, up_harts, nr_up);
 #ifdef FW_STRESS_SECONDS
 	fw_stress_run(self, nr_up);
 #endif
@@ -152,6 +154,7 @@ static void __attribute__((noreturn)) report(void)
 	failed += fw_hgeip_race_report();
 #else
 	failed += fw_migrate_report();
+	failed += fw_overcommit_report();
 #endif
 #ifdef FW_STRESS_SECONDS
 	failed += fw_stress_report();
