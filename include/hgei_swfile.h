@@ -118,9 +118,10 @@ int hgei_promote(struct hgei_swfile *sw, struct hgei_hart *to, void *owner, bool
  * the drained identities made pending in @sw. An MSI sent at any moment is pending in
  * @sw once when it returns. Then call hgei_swfile_vseip(@sw): a blocked vCPU whose file
  * signals must be woken (its line's wake() will not come any more). Any hart, the
- * vCPU not running; @state->words must match @sw. Returns 0, or -HGEI_EINVAL (a NULL
- * argument, @line not @owner's on @from, @state->words != sw->words), with nothing
- * changed.
+ * vCPU not running; @state->words is set from @sw (the hardware file's first
+ * words are carried). Returns 0, or -HGEI_EINVAL (a NULL argument, @line not
+ * @owner's on @from, or revoked by @from going offline before the first step), with
+ * nothing changed.
  */
 int hgei_demote(struct hgei_hart *from, unsigned line, void *owner, struct hgei_swfile *sw,
 		const struct hgei_move_ops *ops, struct hgei_vsfile_state *state);
