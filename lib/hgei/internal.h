@@ -180,7 +180,13 @@ struct hgei_move_step {
 };
 
 uint32_t hgei_hart_of(const struct hgei_hart *h);
-void hgei_line_clear(struct hgei_line *out);
+static inline void hgei_line_clear(struct hgei_line *out)
+{
+	out->line = 0;
+	out->hstatus_vgein = 0;
+	out->file_pa = 0;
+}
+
 /* On the old hart (run_on): disarm, file_save. */
 void hgei_move_leave(void *arg);
 /* From the caller: the new hart's allocate + file_load + arm step and its checks. */

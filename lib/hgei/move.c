@@ -13,13 +13,6 @@ uint32_t hgei_hart_of(const struct hgei_hart *h)
 	return atomic_load_explicit(&((struct hgei_hart *)h)->hartid, memory_order_relaxed);
 }
 
-void hgei_line_clear(struct hgei_line *out)
-{
-	out->line = 0;
-	out->hstatus_vgein = 0;
-	out->file_pa = 0;
-}
-
 /* On the old hart: nobody watches the old file any more; MSIs wait in it. */
 void hgei_move_leave(void *arg)
 {
