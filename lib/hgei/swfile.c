@@ -109,7 +109,11 @@ bool hgei_swfile_msi(struct hgei_swfile *f, uint32_t value)
  * through the eip array), which acquires like hgei_swfile_topei()'s. */
 static uint64_t eip_rmw(_Atomic uint64_t *p, uint64_t wval, uint64_t wmask)
 {
-	uint64_t old = atomic_fetch_and_explicit(p, ~(wmask & ~wval), memory_order_acq_rel);
+	uint64_t old;
+
+	if (!wmask)		/* a read (csrr): no AMO */
+		return load(p);
+	old = atomic_fetch_and_explicit(p, ~(wmask & ~wval), memory_order_acq_rel);
 
 	if (wmask & wval)
 		atomic_fetch_or_explicit(p, wmask & wval, memory_order_release);
@@ -122,7 +126,8 @@ static uint64_t cfg_rmw(_Atomic uint64_t *p, uint64_t wval, uint64_t wmask, uint
 {
 	uint64_t old = load(p);
 
-	hgei_arch_store(p, ((old & ~wmask) | (wval & wmask)) & legal);
+	if (wmask)
+		hgei_arch_store(p, ((old & ~wmask) | (wval & wmask)) & legal);
 	return old;
 }
 
