@@ -59,11 +59,12 @@ LIBFDT_SRCS	:= fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_emp
 # bring-up stages (the per-hart MSI self-test and the guest stage) and migration;
 # the stress, hotplug and quirk builds name theirs; FW_STAGES= builds the runtime
 # alone, which brings every hart's lines up and reports them.
-FW_STAGES	?= selftest guest migrate
+FW_STAGES	?= selftest guest migrate overcommit
 VCPU_SRCS	:= vcpu/vcpu.c vcpu/gstage.c vcpu/vcpu_switch.S
 STAGE_SRCS_selftest	:= checks/selftest.c
 STAGE_SRCS_guest	:= checks/guest_stage.c checks/guest.S $(VCPU_SRCS)
 STAGE_SRCS_migrate	:= checks/migrate.c
+STAGE_SRCS_overcommit	:= checks/overcommit.c
 STAGE_SRCS_stress	:= checks/stress.c
 STAGE_SRCS_hgeip_race	:= checks/hgeip_race.c
 FW_STAGE_SRCS	:= $(sort $(foreach s,$(FW_STAGES),$(STAGE_SRCS_$(s))))

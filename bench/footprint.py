@@ -5,9 +5,11 @@ Usage: footprint.py OBJ...          (build/fw/lib/hgei/*.o: the QEMU firmware's 
        footprint.py --archive LIB   (build/libhgei.a: the library as shipped)
 Sums .text, .rodata (+ .srodata), .data (+ .sdata) and .bss (+ .sbss) over the
 objects, as `riscv64-unknown-elf-size -A` reports them; debug sections are left out.
-The allocator alone (everything but the devicetree and strerror files) is given too.
+The allocator alone (everything but the devicetree and strerror files and the
+software-file objects) is given too.
 With --archive: the allocator's .text in the archive (text_allocator_bytes) and per
-member (text_allocator_MEMBER_bytes).
+member (text_allocator_MEMBER_bytes), and the software files' (issue 17: swfile.o,
+promote.o, linked only by a hypervisor that overcommits) as text_overcommit_bytes.
 """
 import os
 import subprocess
@@ -33,8 +35,11 @@ def sizes(obj):
     return got
 
 
+OVERCOMMIT = ("swfile.o", "promote.o")
+
+
 def allocator(base):
-    return not base.startswith("dt_") and base != "strerror.o"
+    return not base.startswith("dt_") and base not in ("strerror.o",) + OVERCOMMIT
 
 
 def archive(lib):
@@ -53,6 +58,10 @@ def archive(lib):
     print(f"text_allocator_bytes {sum(alloc.values())} bytes")
     for m, v in sorted(alloc.items()):
         print(f"text_allocator_{m[:-2]}_bytes {v} bytes")
+    over = {m: v for m, v in text.items() if m in OVERCOMMIT}
+    print(f"text_overcommit_bytes {sum(over.values())} bytes")
+    for m, v in sorted(over.items()):
+        print(f"text_overcommit_{m[:-2]}_bytes {v} bytes")
 
 
 def main():

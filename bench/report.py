@@ -52,6 +52,10 @@ TARGETS = [
     ("#14", "host vCPU cycle, 4 threads: global / hgei > 1",
      "host_4t_vcpu_cycle_global_over_hgei", 1, "gt"),
     ("#7", "per-hart RAM <= 1 KiB at 63 lines", "per_hart_bytes_63", 1024, "le"),
+    ("#17", "software-file MSI delivery (emulated store -> VSEIP) <= 200",
+     "swfile_delivery_instr", 200, "le"),
+    ("#17", "promote (software file -> line) <= 400", "promote_instr", 400, "le"),
+    ("#17", "demote (line -> software file) <= 400", "demote_instr", 400, "le"),
 ]
 
 
@@ -140,7 +144,8 @@ def tables(d):
            "| hgei, no Zbb | hgei, no Zbb, quirk off |", "|---|---|---|---|---|---|---|---|"]
     for op in ("alloc_local", "free_local", "alloc_remote", "free_remote",
                "free_remote_async", "arm", "disarm", "sgei_store_to_callback",
-               "trap_roundtrip", "kick_send"):
+               "trap_roundtrip", "kick_send", "swfile_delivery", "swfile_claim",
+               "promote", "demote"):
         cells = [num(d, f"{op}_instr"), num(d, f"hgei_{op}_instr"),
                  num(d, f"spinlock_{op}_instr"), num(d, f"global_{op}_instr"),
                  num(d, f"noquirk_{op}_instr"), num(d, f"imac_{op}_instr"),

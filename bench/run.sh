@@ -94,7 +94,8 @@ collect "$OUT/logs/bench-vcpu.log" ""
 
 # ---- variants: quirk off (what hardware gets), no Zbb (a hart without it) ----------
 ops="alloc_local_instr free_local_instr alloc_remote_instr free_remote_instr arm_instr
-     disarm_instr sgei_store_to_callback_instr trap_roundtrip_instr"
+     disarm_instr sgei_store_to_callback_instr trap_roundtrip_instr
+     swfile_delivery_instr swfile_claim_instr promote_instr demote_instr"
 if [ "$QUICK" != 1 ]; then
 	imac="-march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany"
 	for v in noquirk imac imac_noquirk; do

@@ -274,7 +274,9 @@ struct hgei_move_ops {
 	/* Any hart: every identity pending in @state re-sent (MSI) to the file at @file_pa. */
 	void (*file_forward)(uint64_t file_pa, const void *state);
 	/* Every MSI source of @owner pointed at @file_pa (device, IOMMU, the guest's
-	 * G-stage page); returns once no MSI can still reach the old file. */
+	 * G-stage page); returns once no MSI can still reach the old file. @file_pa 0
+	 * (hgei_demote()): at the owner's software file, i.e. the G-stage page unmapped
+	 * and MSIs emulated through hgei_swfile_msi() (hgei_swfile.h). */
 	void (*redirect)(void *owner, uint64_t file_pa);
 };
 

@@ -13,8 +13,7 @@
 #include <stdint.h>
 #include "hgei_arch_riscv.h"
 #include "hgei_riscv_enc.h"
-
-#define HGEI_VSFILE_MAX_WORDS	32	/* 2048 identities, the AIA maximum */
+#include "hgei_file_state.h"
 
 /** Selects guest file @line for vsiselect/vsireg/vstopei; returns the old hstatus. */
 static inline uint64_t hgei_vsfile_select(unsigned line)
@@ -85,13 +84,6 @@ static inline void hgei_msi_send(uint64_t file_pa, unsigned id)
 {
 	*(volatile uint32_t *)(uintptr_t)file_pa = id;
 }
-
-/** What a guest file holds, for a vCPU that moves to another hart. */
-struct hgei_vsfile_state {
-	uint64_t eidelivery, eithreshold;
-	uint64_t eip[HGEI_VSFILE_MAX_WORDS], eie[HGEI_VSFILE_MAX_WORDS];
-	unsigned words;			/* 64-identity words in use: ceil(num-ids / 64) */
-};
 
 /** On the hart holding @line: the file's configuration (delivery, threshold, enabled
  * identities) into @s; the file and s->eip stay as they are. */

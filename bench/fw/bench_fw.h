@@ -83,6 +83,7 @@ void bench_phase_end(struct bench_phase *ph);
 void bench_footprint(void);
 void bench_ops(struct fw_hart *self, struct fw_hart *remote);
 void bench_sgei(struct fw_hart *self);
+void bench_swfile(struct fw_hart *self);
 void bench_discovery(void);
 void bench_contention_coordinate(struct fw_hart **up, uint32_t nr_up);
 void bench_contention_serve(struct fw_hart **up, uint32_t nr_up, uint32_t pos);

@@ -78,6 +78,7 @@ static void bench_run(struct fw_hart *self, struct fw_hart **up, uint32_t nr_up,
 #if !defined(FW_BENCH_CONTENTION_ONLY) && !defined(FW_BENCH_VCPU_ONLY)
 	bench_ops(self, nr > 1 ? order[1] : NULL);
 	bench_sgei(self);
+	bench_swfile(self);
 	bench_discovery();
 #endif
 	bench_contention_coordinate(order, ncont);

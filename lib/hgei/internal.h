@@ -163,6 +163,45 @@ static inline bool hgei_wrong_hartid(uint32_t hartid)
 /* Serves the requests of @list (newest first, as pushed). */
 void hgei_serve(struct hgei_hart *h, struct hgei_req *list);
 
+/*
+ * One step of a vCPU's move (move.c), run on its hart through ops->run_on; shared by
+ * hgei_move() and hgei_promote()/hgei_demote() (promote.c), so all three take the same
+ * loss-free order.
+ */
+struct hgei_move_step {
+	struct hgei_hart *h;
+	unsigned line;
+	void *owner;
+	const struct hgei_move_ops *ops;
+	void *state;
+	struct hgei_line *out;
+	bool arm;
+	int err;
+};
+
+uint32_t hgei_hart_of(const struct hgei_hart *h);
+static inline void hgei_line_clear(struct hgei_line *out)
+{
+	out->line = 0;
+	out->hstatus_vgein = 0;
+	out->file_pa = 0;
+}
+
+/* On the old hart (run_on): disarm, file_save. */
+void hgei_move_leave(void *arg);
+/* From the caller: the new hart's allocate + file_load + arm step and its checks. */
+int hgei_move_enter(struct hgei_move_step *new);
+/* On the old hart (run_on): file_drain and free, as one step. */
+void hgei_move_drain(void *arg);
+
+/* The software file's side of promote and demote (swfile.c). */
+struct hgei_swfile;
+struct hgei_vsfile_state;
+void hgei_swfile_save(const struct hgei_swfile *f, struct hgei_vsfile_state *s);
+void hgei_swfile_load(struct hgei_swfile *f, const struct hgei_vsfile_state *s);
+void hgei_swfile_take(struct hgei_swfile *f, struct hgei_vsfile_state *s);
+void hgei_swfile_forward(struct hgei_swfile *f, const struct hgei_vsfile_state *s);
+
 /* Test-only stall points (tests/host/test_interleave.c); nothing in other builds. */
 #ifdef HGEI_TEST_HOOKS
 enum hgei_stall {
@@ -174,6 +213,7 @@ enum hgei_stall {
 	HGEI_STALL_MOVE_ENTERED,	/* hgei_move(): the new line is set up, not redirected */
 	HGEI_STALL_ALLOC_BEGIN,		/* a local alloc has begun, nothing masked yet */
 	HGEI_STALL_SYNC_CHECKED,	/* review: hgei_sync saw requests, not yet masked */
+	HGEI_STALL_PROMOTE_STEP,	/* promote/demote: between two of their steps */
 };
 void hgei_test_stall(enum hgei_stall at, struct hgei_hart *h);
 #define HGEI_STALL(at, h)	hgei_test_stall(at, h)

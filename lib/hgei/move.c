@@ -8,26 +8,15 @@
  */
 #include "internal.h"
 
-struct move_step {
-	struct hgei_hart *h;
-	unsigned line;
-	void *owner;
-	const struct hgei_move_ops *ops;
-	void *state;
-	struct hgei_line *out;
-	bool arm;
-	int err;
-};
-
-static uint32_t hart_of(const struct hgei_hart *h)
+uint32_t hgei_hart_of(const struct hgei_hart *h)
 {
 	return atomic_load_explicit(&((struct hgei_hart *)h)->hartid, memory_order_relaxed);
 }
 
 /* On the old hart: nobody watches the old file any more; MSIs wait in it. */
-static void leave(void *arg)
+void hgei_move_leave(void *arg)
 {
-	struct move_step *s = arg;
+	struct hgei_move_step *s = arg;
 
 	s->err = hgei_disarm(s->h, s->line, s->owner);
 	if (!s->err)
@@ -37,7 +26,7 @@ static void leave(void *arg)
 /* On the old hart, after a failure: the line watched again as it was. */
 static void rearm(void *arg)
 {
-	struct move_step *s = arg;
+	struct hgei_move_step *s = arg;
 
 	if (s->arm)
 		s->err = hgei_arm(s->h, s->line, s->owner);
@@ -46,7 +35,7 @@ static void rearm(void *arg)
 /* On the new hart: a line, the file as the owner left it, watched if it blocks. */
 static void enter(void *arg)
 {
-	struct move_step *s = arg;
+	struct hgei_move_step *s = arg;
 	unsigned long flags = hgei_arch_irq_save();
 
 	s->err = hgei_alloc(s->h, s->owner, s->out);
@@ -61,15 +50,15 @@ static void enter(void *arg)
 /* On the new hart, when the move is called off after enter(). */
 static void unwind(void *arg)
 {
-	struct move_step *s = arg;
+	struct hgei_move_step *s = arg;
 
 	hgei_free(s->h, s->out->line, s->owner);
 }
 
 /* On the old hart: what reached the old file goes with the owner; the line goes. */
-static void drain(void *arg)
+void hgei_move_drain(void *arg)
 {
-	struct move_step *s = arg;
+	struct hgei_move_step *s = arg;
 	unsigned long flags = hgei_arch_irq_save();
 
 	s->ops->file_drain(s->line, s->state);
@@ -77,12 +66,31 @@ static void drain(void *arg)
 	hgei_arch_irq_restore(flags);
 }
 
-static int move_fail(struct move_step *old, struct hgei_line *out, int err)
+/*
+ * On the new hart, through run_on: enter() and, if it failed, unwind(). Then, if @new
+ * went offline since (its revoke took the new line), -HGEI_ENODEV: nothing was
+ * redirected yet, so the old file is still the owner's whole truth (G5). Later, it
+ * is an ordinary revoke of the owner's line. Returns 0 or the error; the new line,
+ * if any, is in *new->out either way (for the caller's unwinding).
+ */
+int hgei_move_enter(struct hgei_move_step *new)
 {
-	old->ops->run_on(hart_of(old->h), rearm, old);
-	out->line = 0;
-	out->hstatus_vgein = 0;
-	out->file_pa = 0;
+	new->ops->run_on(hgei_hart_of(new->h), enter, new);
+	if (new->err) {
+		if (new->out->line)
+			new->ops->run_on(hgei_hart_of(new->h), unwind, new);
+		return new->err;
+	}
+	HGEI_STALL(HGEI_STALL_MOVE_ENTERED, new->h);
+	if (hgei_owner(new->h, new->out->line) != new->owner)
+		return -HGEI_ENODEV;
+	return 0;
+}
+
+static int move_fail(struct hgei_move_step *old, struct hgei_line *out, int err)
+{
+	old->ops->run_on(hgei_hart_of(old->h), rearm, old);
+	hgei_line_clear(out);
 	return err;
 }
 
@@ -90,35 +98,23 @@ int hgei_move(struct hgei_hart *from, unsigned line, struct hgei_hart *to, void 
 	      bool armed, const struct hgei_move_ops *ops, void *state, struct hgei_line *out)
 {
 	struct hgei_line l = { 0 };
-	struct move_step old = { from, line, owner, ops, state, NULL, armed, 0 };
-	struct move_step new = { to, 0, owner, ops, state, &l, armed, 0 };
+	struct hgei_move_step old = { from, line, owner, ops, state, NULL, armed, 0 };
+	struct hgei_move_step new = { to, 0, owner, ops, state, &l, armed, 0 };
+	int err;
 
-	out->line = 0;
-	out->hstatus_vgein = 0;
-	out->file_pa = 0;
+	hgei_line_clear(out);
 	if (!ops || !state || !hgei_is_owner(owner) || hgei_owner(from, line) != owner)
 		return -HGEI_EINVAL;
 
-	ops->run_on(hart_of(from), leave, &old);
+	ops->run_on(hgei_hart_of(from), hgei_move_leave, &old);
 	if (old.err)
 		return old.err;
 	/* The owner holds both lines from here to the drain: wake() may run for either. */
-	ops->run_on(hart_of(to), enter, &new);
-	if (new.err) {
-		if (l.line)
-			ops->run_on(hart_of(to), unwind, &new);
-		return move_fail(&old, out, new.err);
-	}
-	HGEI_STALL(HGEI_STALL_MOVE_ENTERED, to);
-	/*
-	 * @to going offline since enter() revoked the new line: nothing was redirected
-	 * yet, so the old line is still the owner's whole truth (G5). Later, it is an
-	 * ordinary revoke of the owner's line.
-	 */
-	if (hgei_owner(to, l.line) != owner)
-		return move_fail(&old, out, -HGEI_ENODEV);
+	err = hgei_move_enter(&new);
+	if (err)
+		return move_fail(&old, out, err);
 	ops->redirect(owner, l.file_pa);
-	ops->run_on(hart_of(from), drain, &old);
+	ops->run_on(hgei_hart_of(from), hgei_move_drain, &old);
 	ops->file_forward(l.file_pa, state);
 	*out = l;
 	return 0;

@@ -127,7 +127,9 @@ active proctype mover()
 {
 	byte drained, newarm;
 
-	d_step {	/* before: O holds F's line, armed if blocked */
+	/* atomic, not d_step: a d_step resolves its choices deterministically (the
+	 * first open option), so armedp was always 1 and the unarmed move unexplored */
+	atomic {	/* before: O holds F's line, armed if blocked */
 		own[F] = O; freeb[F] = 0; online[F] = 1; online[T] = 1; freeb[T] = 1;
 		if :: armedp = 1 :: armedp = 0 fi;
 		hgeie[F] = armedp
@@ -185,8 +187,9 @@ active proctype quiescent()
 			/* all sent identities claimed or waiting in O's new file */
 			assert((delivered | ident[T]) == sent && (delivered & ident[T]) == 0);
 			assert((ident[F] & sent) == 0 || own[F] == NONE && ident[F] == 0);
-			/* pending means O will look: it was woken or is still armed */
-			assert(ident[T] == 0 || runnable || hgeie[T])
+			/* pending means O will look: it was woken, is still armed, or
+			 * was not blocked (it runs and sees its file) */
+			assert(ident[T] == 0 || runnable || hgeie[T] || !armedp)
 		:: result != OK ->
 			assert(own[F] == O);
 			assert((delivered | ident[F]) == sent && (delivered & ident[F]) == 0);

@@ -95,6 +95,11 @@ run move-ltl-g3 move.pml pass "" "-DNFAIR=3 -DMEMLIM=1024" "-a -f -N g3 -m4000"
 run revoke revoke.pml pass "" "$safety" "-m2000"
 run flaw-revoke-snapshot revoke.pml counterexample "-DFLAW_REVOKE_SNAPSHOT" "$safety" "-m2000"
 run flaw-revoke-no-second-clear revoke.pml counterexample "-DFLAW_NO_SECOND_CLEAR" "$safety" "-m2000"
+# Promote/demote (issue 17): exhaustive, and each ordering flaw must be caught.
+run promote promote.pml pass "" "$safety" "-m2000"
+run promote-ltl-g3 promote.pml pass "" "-DNFAIR=3 -DMEMLIM=1024" "-a -f -N g3 -m4000"
+run flaw-promote-take-first promote.pml counterexample "-DFLAW_PROMOTE_TAKE_FIRST" "$safety" "-m2000"
+run flaw-demote-drain-first promote.pml counterexample "-DFLAW_DEMOTE_DRAIN_FIRST" "$safety" "-m2000"
 # The old check-then-act design: must lose B's wake.
 run broken hgei_broken.pml counterexample "" "$safety" "-m2000"
 # The flaws found while modelling, re-created by switches: each must be caught.

@@ -43,6 +43,10 @@ free_remote_instr 5 100000
 free_remote_async_instr 5 100000
 sgei_store_to_callback_instr 20 1000
 trap_roundtrip_instr 20 2000
+swfile_delivery_instr 10 2000
+swfile_claim_instr 10 2000
+promote_instr 50 10000
+demote_instr 50 10000
 spinlock_alloc_local_instr 5 500
 global_alloc_local_instr 5 500
 contention_8h_instr_per_op 5 100000

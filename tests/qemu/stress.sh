@@ -19,7 +19,7 @@ mkdir -p "$out"
 passed=0 failed=0
 
 if ! make --no-print-directory -s firmware firmware-m BUILD="$sbuild" \
-	FW_STAGES="selftest guest migrate stress" FW_DEFS=-DFW_STRESS_SECONDS="$seconds" \
+	FW_STAGES="selftest guest migrate overcommit stress" FW_DEFS=-DFW_STRESS_SECONDS="$seconds" \
 	>"$out/build.log" 2>&1; then
 	echo "FAIL stress: build failed, see $out/build.log"
 	echo "qemu-stress: 0 passed, 1 failed"
