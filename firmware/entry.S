@@ -4,6 +4,9 @@
  * _start: the boot hart, from OpenSBI (fw_dynamic) or firmware/mmode; a0 = hartid, a1 = DTB.
  * fw_secondary_entry: every other hart, from SBI HSM hart_start; a0 = hartid,
  * a1 = its struct fw_hart (stack_top at 0, tls at 8), prepared by the boot hart.
+ * fw_restart_entry: a hart started again after SBI HSM hart_stop (the hotplug stage),
+ * same registers; what it ran before is gone, so its stack starts over and its TLS
+ * block is set up afresh from the template.
  */
 	.section .text.entry, "ax"
 	.globl _start
@@ -44,6 +47,27 @@ fw_secondary_entry:
 	call	fw_hart_main
 1:	wfi
 	j	1b
+
+#ifdef FW_HOTPLUG_CYCLES
+	.globl fw_restart_entry
+fw_restart_entry:
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	csrw	sie, zero
+	ld	sp, 0(a1)
+	ld	tp, 8(a1)
+	mv	s0, a0
+	mv	s1, a1
+	mv	a0, tp
+	call	fw_tls_init
+	mv	a0, s0
+	mv	a1, s1
+	call	fw_hotplug_rejoin
+1:	wfi
+	j	1b
+#endif
 
 	.bss
 	.balign	16

@@ -26,6 +26,8 @@ struct fw_line_owner {
 	/* Set by owners other than the MSI self-test's (a vCPU): the self-test's wake
 	 * callback hands the wake to it. */
 	void (*wake)(struct fw_line_owner *o, uint32_t hartid, unsigned line);
+	/* Likewise for lib/hgei's revoke (a hart going offline); NULL: nothing to do. */
+	void (*revoke)(struct fw_line_owner *o, uint32_t hartid, unsigned line);
 };
 
 /* Self-test results of one hart; written on that hart, read by the boot hart after
@@ -91,6 +93,12 @@ void fw_trap(uint64_t scause);
 void fw_boot_main(unsigned long hartid, const void *dtb) __attribute__((noreturn));
 void fw_hart_main(unsigned long hartid, struct fw_hart *self) __attribute__((noreturn));
 void fw_secondary_entry(void);
+/* A hart restarted by SBI HSM hart_start after hart_stop (the hotplug stage): a0 =
+ * hartid, a1 = its struct fw_hart, like fw_secondary_entry; fresh stack and TLS. */
+void fw_restart_entry(void);
+/** A hart other than the boot hart that has run its tests: marks it DONE for the
+ * report, wakes the boot hart and sleeps for good. */
+void fw_hart_finish(struct fw_hart *self) __attribute__((noreturn));
 struct fw_hart *fw_hart_by_id(uint32_t hartid);
 
 /* wait.c */

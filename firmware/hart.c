@@ -8,6 +8,7 @@
 #include "csr.h"
 #include "fw.h"
 #include "guest_stage.h"
+#include "hotplug.h"
 #include "migrate.h"
 #include "sbi.h"
 #include "stress.h"
@@ -63,7 +64,7 @@ static bool go_given(void *arg)
 }
 
 /* Runs the self-test on this hart against the next hart that came up (itself when
- * it is alone), then marks it DONE for the boot hart. */
+ * it is alone), and the stages after it. */
 static void hart_selftest(struct fw_hart *self)
 {
 #ifdef FW_BENCH
@@ -83,10 +84,25 @@ static void hart_selftest(struct fw_hart *self)
 #ifdef FW_STRESS_SECONDS
 	fw_stress_run(self, nr_up);
 #endif
+#ifdef FW_HOTPLUG_CYCLES
+	fw_hotplug_run(self);
 #endif
+#endif
+}
+
+static void hart_done(struct fw_hart *self)
+{
 	/* Release: the boot hart reads this hart's results after seeing DONE. */
 	atomic_store_explicit(&self->state, FW_HART_DONE, memory_order_release);
 	fw_progress();
+}
+
+void fw_hart_finish(struct fw_hart *self)
+{
+	hart_done(self);
+	sbi_send_ipi(1, fw_boot_hartid);
+	for (;;)
+		__asm__ volatile("wfi");
 }
 
 static void __attribute__((noreturn)) report(void)
@@ -156,6 +172,9 @@ static void __attribute__((noreturn)) report(void)
 #ifdef FW_STRESS_SECONDS
 	failed += fw_stress_report();
 #endif
+#ifdef FW_HOTPLUG_CYCLES
+	failed += fw_hotplug_report();
+#endif
 	fw_printf("selftest: %u passed, %u failed\n", passed, failed);
 	fw_printf("status: %s\n", failed ? "FAIL" : "PASS");
 	fw_exit(failed ? 2 : 0);
@@ -175,9 +194,13 @@ static void __attribute__((noreturn)) boot_hart_coordinate(struct fw_hart *self)
 #ifdef FW_STRESS_SECONDS
 	fw_stress_prepare(up_harts, nr_up);
 #endif
+#ifdef FW_HOTPLUG_CYCLES
+	fw_hotplug_prepare(up_harts, nr_up);
+#endif
 	atomic_store_explicit(&fw_go, 1, memory_order_release);
 	fw_kick_all();
 	hart_selftest(self);
+	hart_done(self);
 	fw_watchdog_start(&wd, FW_SELFTEST_TIMEOUT_S);
 	if (!fw_wait_progress(none_in_state, (void *)FW_HART_UP, &wd))
 		fw_printf("boot: self-test did not finish: no progress for %u s\n",
@@ -213,7 +236,5 @@ void fw_hart_main(unsigned long hartid, struct fw_hart *self)
 	sbi_send_ipi(1, fw_boot_hartid);
 	fw_wait_until(go_given, NULL, UINT64_MAX);
 	hart_selftest(self);
-	sbi_send_ipi(1, fw_boot_hartid);
-	for (;;)
-		__asm__ volatile("wfi");
+	fw_hart_finish(self);
 }

@@ -45,6 +45,11 @@ long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaq
 	return sbi_ecall(SBI_EXT_HSM, 0, hartid, addr, opaque).error;
 }
 
+long sbi_hart_stop(void)
+{
+	return sbi_ecall(SBI_EXT_HSM, 1, 0, 0, 0).error;
+}
+
 long sbi_hart_status(unsigned long hartid)
 {
 	struct sbiret r = sbi_ecall(SBI_EXT_HSM, 2, hartid, 0, 0);

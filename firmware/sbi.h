@@ -16,6 +16,7 @@
 #define SBI_HSM_STARTED		0
 #define SBI_HSM_STOPPED		1
 #define SBI_HSM_START_PENDING	2
+#define SBI_HSM_STOP_PENDING	3
 
 struct sbiret {
 	long error;
@@ -35,6 +36,8 @@ void sbi_putchar(int c);
 long sbi_dbcn_write(const char *buf, unsigned long len);
 long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque);
 long sbi_hart_status(unsigned long hartid);
+/* Returns only on failure: the hart stops and may be started again (hart_start). */
+long sbi_hart_stop(void);
 long sbi_send_ipi(unsigned long mask, unsigned long base);
 long sbi_set_timer(uint64_t when);
 void sbi_shutdown(int failure) __attribute__((noreturn));

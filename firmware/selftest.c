@@ -61,8 +61,19 @@ static void selftest_wake(void *owner, uint32_t hartid, unsigned line)
 		self->st.bad_id++;
 }
 
+/* The self-test's own owners never see a revoke (no hart goes offline under it);
+ * the hotplug stage's owners take theirs. */
+static void selftest_revoke(void *owner, uint32_t hartid, unsigned line)
+{
+	struct fw_line_owner *o = owner;
+
+	if (o->revoke)
+		o->revoke(o, hartid, line);
+}
+
 const struct hgei_ops fw_selftest_ops = {
 	.wake = selftest_wake,
+	.revoke = selftest_revoke,
 };
 
 static void guest_file_enable(unsigned line, bool on)
