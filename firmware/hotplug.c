@@ -39,6 +39,7 @@
 #define HP_VCPUS_PER_HOST	3
 #define HP_MAX_VCPUS		31	/* two identities each, 1..62: all in eip0 */
 #define HP_REEVAL_TICKS		(fw_timebase_hz / 10)
+#define HP_SEND_TICKS		(fw_timebase_hz / 500)
 
 /* What a cycle forces beside the plain stop (the controller's choice, by cycle). */
 enum hp_kind {
@@ -185,8 +186,6 @@ static void account(struct hp_vcpu *v, unsigned id)
 
 	if (id != v->base_id + (n & 1))
 		atomic_fetch_add_explicit(&v->misclaimed, 1, memory_order_relaxed);
-	fw_progress();
-	kick(hp.sender);
 }
 
 static unsigned claim(unsigned line)
@@ -490,13 +489,15 @@ static void __attribute__((noreturn)) go_offline(struct hp_hart *me, enum hp_kin
 {
 	void (*fn)(void *) = NULL;
 
+	/* Masked from before the announcement: a request posted after it must meet
+	 * offline, not this hart's request server in an IPI. */
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 	/* Release: the controller acts on the announcement (HP_FREE, HP_MOVE). */
 	atomic_store_explicit(&me->phase, HP_ANNOUNCED, memory_order_release);
 	fw_progress();
 	kick(hp.ctl);
 	if (kind == HP_MOVE)
-		hp_check(hp_wait(call_posted, me), "no move came to the stopping hart", 0);
-	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+		hp_check(hp_wait_masked(call_posted, me), "no move came to the stopping hart", 0);
 	if (kind == HP_FREE)
 		hp_check(hp_wait_masked(free_posted, NULL), "no free came to the stopping hart",
 			 0);
@@ -532,6 +533,9 @@ static void __attribute__((noreturn)) go_offline(struct hp_hart *me, enum hp_kin
 		atomic_store_explicit(&v->host, NULL, memory_order_release);
 	}
 
+#ifdef HP_DEBUG
+	fw_printf("hpdbg: hart %u swept, stopping\n", me->hart->hartid);
+#endif
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 	csr_write(CSR_SIE, 0);
 	/* Release: the counters above reach the controller with the phase. */
@@ -642,10 +646,10 @@ static void send_loop(void)
 
 		for (unsigned i = 0; i < hp.nr_vcpus; i++)
 			n += try_send(&hp.vcpus[i]);
-		if (n)
-			fw_progress();
-		else
-			fw_wait_until(sendable, NULL, fw_time() + fw_timebase_hz / 4);
+		/* A short sleep, no kick per claim: every kick is an SBI IPI, and OpenSBI
+		 * takes one lock for all harts in each (README, hotplug stage). */
+		if (!n)
+			fw_wait_until(sendable, NULL, fw_time() + HP_SEND_TICKS);
 	}
 	hp_check(hp_wait(all_answered, NULL), "MSIs never claimed", 0);
 	atomic_store_explicit(&hp.sender_done, 1, memory_order_release);
@@ -843,6 +847,9 @@ static void cycle_once(unsigned cycle)
 	fw_printf("hpdbg: stop posted\n");
 #endif
 	hp_check(hp_wait(stopping, t), "victim never got to hart_stop", t->hart->hartid);
+#ifdef HP_DEBUG
+	fw_printf("hpdbg: STOPPING seen, hsm %ld\n", sbi_hart_status(t->hart->hartid));
+#endif
 	hp_check(hp_wait(hsm_stopped, t), "HSM never said STOPPED", t->hart->hartid);
 	if (kind == HP_FREE) {
 		err = hgei_req_result(&req);
@@ -883,6 +890,9 @@ static void cycle_once(unsigned cycle)
 				  (uintptr_t)t->hart);
 	hp_check(!err, "hart_start of the stopped hart", (unsigned long)-err);
 	hp_check(hp_wait(online, t), "restarted hart never came back", t->hart->hartid);
+#ifdef HP_DEBUG
+	fw_printf("hpdbg: online\n");
+#endif
 	hp_check(sbi_hart_status(t->hart->hartid) == SBI_HSM_STARTED,
 		 "restarted hart not STARTED", t->hart->hartid);
 
@@ -891,6 +901,9 @@ static void cycle_once(unsigned cycle)
 
 		if (v->home != t->hart || host_of(v) == t->hart)
 			continue;
+#ifdef HP_DEBUG
+		fw_printf("hpdbg: move back %u\n", v->base_id);
+#endif
 		hp_check(!move_vcpu(v, t), "move back to the restarted hart", v->base_id);
 		hp.moved_back++;
 	}
@@ -1057,6 +1070,9 @@ void fw_hotplug_rejoin(unsigned long hartid, struct fw_hart *self)
 		me->reinit_bad += hgei_owner(h, g) != NULL;
 	me->restarts++;
 	me->running_mask = 0;
+#ifdef HP_DEBUG
+	fw_printf("hpdbg: hart %lu rejoined sstatus %lx sie %lx\n", hartid, csr_read(CSR_SSTATUS), csr_read(CSR_SIE));
+#endif
 	/* Release: the counters reach the controller with the phase. */
 	atomic_store_explicit(&me->phase, HP_ONLINE, memory_order_release);
 	fw_progress();
@@ -1103,18 +1119,18 @@ uint32_t fw_hotplug_report(void)
 	/* Each forced case at least once when the run had the cycles for it. */
 	for (unsigned k = HP_IN_SGEI; k <= HP_MOVE; k++)
 		failed += hp.cycles > k && !hp.forced[k];
-	fw_printf("hotplug: cycles=%u harts=%u controller=%u sender=%u hosts=%u vcpus=%u "
-		  "moved=%u moved_back=%u revoked=%u rehomed=%u msis_sent=%lu claimed=%lu "
-		  "misclaimed=%lu forwarded=%u late=%lu forced_in_sgei=%u forced_free=%u "
-		  "forced_move=%u hsm_bad=%u checks=%u ms=%lu %s\n",
-		  hp.cycles, hp.nr_up, hp.ctl->hartid, hp.sender->hartid, hp.nr_hosts,
-		  hp.nr_vcpus, hp.moved, hp.moved_back, hp.revoked, hp.rehomed,
-		  (unsigned long)sent, (unsigned long)claimed, (unsigned long)misclaimed,
-		  atomic_load_explicit(&hp.forwarded, memory_order_relaxed),
-		  (unsigned long)late, hp.forced[HP_IN_SGEI], hp.forced[HP_FREE],
-		  hp.forced[HP_MOVE], hp.hsm_bad,
-		  atomic_load_explicit(&hp.passed, memory_order_relaxed),
+	/* Two lines: the console takes at most 255 characters a line. */
+	fw_printf("hotplug: cycles=%u harts=%u vcpus=%u moved=%u moved_back=%u revoked=%u "
+		  "msis_sent=%lu claimed=%lu forwarded=%u ms=%lu %s\n", hp.cycles, hp.nr_up,
+		  hp.nr_vcpus, hp.moved, hp.moved_back, hp.revoked, (unsigned long)sent,
+		  (unsigned long)claimed, atomic_load_explicit(&hp.forwarded, memory_order_relaxed),
 		  (unsigned long)(hp.ticks * 1000 / fw_timebase_hz), failed ? "fail" : "pass");
+	fw_printf("hotplug: controller=%u sender=%u hosts=%u rehomed=%u misclaimed=%lu late=%lu "
+		  "forced_in_sgei=%u forced_free=%u forced_move=%u hsm_bad=%u checks=%u\n",
+		  hp.ctl->hartid, hp.sender->hartid, hp.nr_hosts, hp.rehomed,
+		  (unsigned long)misclaimed, (unsigned long)late, hp.forced[HP_IN_SGEI],
+		  hp.forced[HP_FREE], hp.forced[HP_MOVE], hp.hsm_bad,
+		  atomic_load_explicit(&hp.passed, memory_order_relaxed));
 	return failed;
 }
 
