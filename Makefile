@@ -313,6 +313,15 @@ stress: setup
 	@STRESS_SECONDS=$(STRESS_SECONDS) STRESS_SMP=$(STRESS_SMP) BUILD=$(BUILD) \
 		tests/qemu/stress.sh
 
+# ---- hotplug (issue #16): tests/qemu/hotplug.sh for longer than make test's 60 cycles ----
+# At least HOTPLUG_CYCLES stop/start cycles and at least HOTPLUG_SECONDS of them.
+HOTPLUG_SECONDS	?= 60
+HOTPLUG_CYCLES	?= 60
+.PHONY: hotplug
+hotplug: setup
+	@HOTPLUG_SECONDS=$(HOTPLUG_SECONDS) HOTPLUG_CYCLES=$(HOTPLUG_CYCLES) BUILD=$(BUILD) \
+		tests/qemu/hotplug.sh
+
 clean:
 	rm -rf $(BUILD)
 
