@@ -533,9 +533,6 @@ static void __attribute__((noreturn)) go_offline(struct hp_hart *me, enum hp_kin
 		atomic_store_explicit(&v->host, NULL, memory_order_release);
 	}
 
-#ifdef HP_DEBUG
-	fw_printf("hpdbg: hart %u swept, stopping\n", me->hart->hartid);
-#endif
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 	csr_write(CSR_SIE, 0);
 	/* Release: the counters above reach the controller with the phase. */
@@ -782,9 +779,6 @@ static void cycle_once(unsigned cycle)
 
 	hp_check(sbi_hart_status(t->hart->hartid) == SBI_HSM_STARTED,
 		 "victim not STARTED before its stop", t->hart->hartid);
-#ifdef HP_DEBUG
-	fw_printf("hpdbg: cycle %u victim %u kind %u\n", cycle, t->hart->hartid, kind);
-#endif
 	if (kind == HP_FREE) {
 		err = hgei_remote_alloc(&t->hart->hgei, &hp.probe, &pl);
 		hp_check(!err, "probe line on the victim", (unsigned long)-err);
@@ -843,13 +837,7 @@ static void cycle_once(unsigned cycle)
 		break;
 	}
 
-#ifdef HP_DEBUG
-	fw_printf("hpdbg: stop posted\n");
-#endif
 	hp_check(hp_wait(stopping, t), "victim never got to hart_stop", t->hart->hartid);
-#ifdef HP_DEBUG
-	fw_printf("hpdbg: STOPPING seen, hsm %ld\n", sbi_hart_status(t->hart->hartid));
-#endif
 	hp_check(hp_wait(hsm_stopped, t), "HSM never said STOPPED", t->hart->hartid);
 	if (kind == HP_FREE) {
 		err = hgei_req_result(&req);
@@ -880,9 +868,6 @@ static void cycle_once(unsigned cycle)
 		rehome(v, t);
 	}
 
-#ifdef HP_DEBUG
-	fw_printf("hpdbg: stopped, rehomed\n");
-#endif
 	atomic_store_explicit(&t->stop_req, 0, memory_order_relaxed);
 	/* Release, and hart_start too: the mailbox and phase reset reach the hart. */
 	atomic_store_explicit(&t->phase, HP_STARTING, memory_order_release);
@@ -890,9 +875,6 @@ static void cycle_once(unsigned cycle)
 				  (uintptr_t)t->hart);
 	hp_check(!err, "hart_start of the stopped hart", (unsigned long)-err);
 	hp_check(hp_wait(online, t), "restarted hart never came back", t->hart->hartid);
-#ifdef HP_DEBUG
-	fw_printf("hpdbg: online\n");
-#endif
 	hp_check(sbi_hart_status(t->hart->hartid) == SBI_HSM_STARTED,
 		 "restarted hart not STARTED", t->hart->hartid);
 
@@ -901,15 +883,9 @@ static void cycle_once(unsigned cycle)
 
 		if (v->home != t->hart || host_of(v) == t->hart)
 			continue;
-#ifdef HP_DEBUG
-		fw_printf("hpdbg: move back %u\n", v->base_id);
-#endif
 		hp_check(!move_vcpu(v, t), "move back to the restarted hart", v->base_id);
 		hp.moved_back++;
 	}
-#ifdef HP_DEBUG
-	fw_printf("hpdbg: cycle done\n");
-#endif
 	hp.cycles++;
 	fw_progress();
 }
@@ -1070,9 +1046,6 @@ void fw_hotplug_rejoin(unsigned long hartid, struct fw_hart *self)
 		me->reinit_bad += hgei_owner(h, g) != NULL;
 	me->restarts++;
 	me->running_mask = 0;
-#ifdef HP_DEBUG
-	fw_printf("hpdbg: hart %lu rejoined sstatus %lx sie %lx\n", hartid, csr_read(CSR_SSTATUS), csr_read(CSR_SIE));
-#endif
 	/* Release: the counters reach the controller with the phase. */
 	atomic_store_explicit(&me->phase, HP_ONLINE, memory_order_release);
 	fw_progress();
