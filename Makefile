@@ -318,7 +318,7 @@ stress: setup
 HOTPLUG_SECONDS	?= 60
 HOTPLUG_CYCLES	?= 60
 .PHONY: hotplug
-hotplug: setup
+hotplug: setup setup-opensbi19
 	@HOTPLUG_SECONDS=$(HOTPLUG_SECONDS) HOTPLUG_CYCLES=$(HOTPLUG_CYCLES) BUILD=$(BUILD) \
 		tests/qemu/hotplug.sh
 

@@ -775,6 +775,7 @@ static void cycle_once(unsigned cycle)
 	struct hgei_line pl = { 0 };
 	struct hgei_req req;
 	bool blocked_left = false;
+	long hsm;
 	int err;
 
 	hp_check(sbi_hart_status(t->hart->hartid) == SBI_HSM_STARTED,
@@ -874,6 +875,9 @@ static void cycle_once(unsigned cycle)
 	err = (int)sbi_hart_start(t->hart->hartid, (uintptr_t)fw_restart_entry,
 				  (uintptr_t)t->hart);
 	hp_check(!err, "hart_start of the stopped hart", (unsigned long)-err);
+	hsm = sbi_hart_status(t->hart->hartid);
+	if (hsm != SBI_HSM_START_PENDING && hsm != SBI_HSM_STARTED)
+		hp.hsm_bad++;
 	hp_check(hp_wait(online, t), "restarted hart never came back", t->hart->hartid);
 	hp_check(sbi_hart_status(t->hart->hartid) == SBI_HSM_STARTED,
 		 "restarted hart not STARTED", t->hart->hartid);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The hotplug stage (firmware/hotplug.c): a firmware built with -DFW_HOTPLUG_CYCLES=N
-# into its own BUILD dir boots HOTPLUG_SMP harts (default 8) on each boot path. The
+# into its own BUILD dir boots HOTPLUG_SMP harts (default 8) on each boot path (OpenSBI
+# 1.5.1 and 1.9, bare). The
 # boot hart stops and restarts the others through SBI HSM, one at a time, N times,
 # moving or revoking their vCPUs while another hart keeps sending MSIs. Checked here
 # from the firmware's own lines: every MSI claimed once with the right identity, every
@@ -72,22 +73,25 @@ check() {
 		}' "$1"
 }
 
-for boot in sbi bare; do
-	log=$out/$boot.log
+# sbi: OpenSBI 1.5.1 (Debian 12's), sbi-1.9: OpenSBI 1.9 (make setup-opensbi19), bare.
+for run in sbi sbi-1.9 bare; do
+	boot=${run%-*} log=$out/$run.log
+	opensbi=1.5.1
+	[ "$run" = sbi-1.9 ] && opensbi=1.9
 	start=$(date +%s.%N)
-	tools/boot.sh --boot $boot --smp "$smp" --guests 7 \
+	OPENSBI=$opensbi tools/boot.sh --boot "$boot" --smp "$smp" --guests 7 \
 		--timeout "auto+$((seconds * $(nproc)))" --fw "$hbuild/firmware.elf" >"$log" 2>&1
 	rc=$?
 	wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	bad=$(check "$log")
 	if [ $rc -eq 0 ] && [ -z "$bad" ] && grep -q '^status: PASS$' "$log"; then
 		passed=$((passed + 1))
-		printf 'ok %s: %s wall=%ss\n' "$boot" \
+		printf 'ok %s: %s wall=%ss\n' "$run" \
 			"$(grep '^hotplug: cycles=' "$log" | cut -d' ' -f2-)" "$wall"
 		grep '^hotplug: controller=' "$log" | sed 's/^hotplug:/   /'
 	else
 		failed=$((failed + 1))
-		echo "FAIL $boot: exit $rc, see $log"
+		echo "FAIL $run: exit $rc, see $log"
 		[ -n "$bad" ] && echo "$bad" | head -n 8
 		grep -E '^(hotplug: hart [0-9]+:|FATAL)' "$log" | head -n 5
 	fi
