@@ -158,7 +158,8 @@ static bool hp_wait(bool (*cond)(void *), void *arg)
 }
 
 /* The same with this hart's interrupts kept masked (a stopping hart that must not
- * serve its requests yet): wfi still wakes on what is pending. */
+ * serve its requests yet). It spins: the controller acts on the announcement at once,
+ * and a pending kick would end every wfi anyway. */
 static bool hp_wait_masked(bool (*cond)(void *), void *arg)
 {
 	struct fw_watchdog wd;
@@ -462,6 +463,7 @@ static bool free_posted(void *arg)
  * calls = the library's revoke count, for every offline. Masked. */
 static void offline(struct hp_hart *me)
 {
+	/* This hart's own words, and it is masked: nothing changes them meanwhile. */
 	struct hgei_hart *h = &me->hart->hgei;
 	uint64_t owned = (uint64_t)__builtin_popcountll(atomic_load(&h->lines_mask) &
 						       ~atomic_load(&h->free));
@@ -610,6 +612,7 @@ static unsigned try_send(struct hp_vcpu *v)
 	return pa != 0;
 }
 
+/* Only a wake-up condition: try_send() reads claimed again, with acquire. */
 static bool sendable(void *arg)
 {
 	(void)arg;
