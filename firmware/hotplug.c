@@ -93,6 +93,9 @@ struct hp_hart {
 	/* Written on the hart, read by the controller after a phase change (acquire) or
 	 * by the boot hart after DONE. */
 	uint32_t offlines, restarts, in_sgei_stops, reinit_bad;
+	/* How far a restart got (fw_hotplug_rejoin), for the report of one that hangs:
+	 * relaxed, read only to be printed. */
+	_Atomic uint32_t rejoin_step;
 	uint64_t owned, revoked_lines, revoke_calls, lib_revokes, lib_revokes0;
 	uint32_t move_revokes, probe_revokes, late, leaked;
 	/* The controller's own. */
@@ -881,7 +884,11 @@ static void cycle_once(unsigned cycle)
 	hsm = sbi_hart_status(t->hart->hartid);
 	if (hsm != SBI_HSM_START_PENDING && hsm != SBI_HSM_STARTED)
 		hp.hsm_bad++;
-	hp_check(hp_wait(online, t), "restarted hart never came back", t->hart->hartid);
+	if (!hp_wait(online, t))
+		fw_printf("hotplug: hart %u did not come back: HSM %ld, restart step %u\n",
+			  t->hart->hartid, sbi_hart_status(t->hart->hartid),
+			  atomic_load_explicit(&t->rejoin_step, memory_order_relaxed));
+	hp_check(phase_is(t, HP_ONLINE), "restarted hart never came back", t->hart->hartid);
 	hp_check(sbi_hart_status(t->hart->hartid) == SBI_HSM_STARTED,
 		 "restarted hart not STARTED", t->hart->hartid);
 
@@ -1038,13 +1045,17 @@ void fw_hotplug_rejoin(unsigned long hartid, struct fw_hart *self)
 	int lines;
 
 	fw_self = self;
-	fw_trap_init();
 	me = of(self);
+	atomic_store_explicit(&me->rejoin_step, 1, memory_order_relaxed);
+	fw_trap_init();
+	atomic_store_explicit(&me->rejoin_step, 2, memory_order_relaxed);
 	/* Masked: the GEILEN probe writes hgeie and reads it back (hart.c). */
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 	lines = hgei_hart_init(h, (uint32_t)hartid, dt && !dt->err ? dt->dt_guest_files : 0,
 			       dt ? dt->slot_pa : 0, &fw_selftest_ops);
+	atomic_store_explicit(&me->rejoin_step, 3, memory_order_relaxed);
 	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+	atomic_store_explicit(&me->rejoin_step, 4, memory_order_relaxed);
 	/* The same lines as at boot, every one of them free: none lost or leaked. */
 	if (lines != self->lines || h->geilen != geilen ||
 	    atomic_load(&h->free) != atomic_load(&h->lines_mask))
