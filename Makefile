@@ -66,6 +66,7 @@ STAGE_SRCS_guest	:= checks/guest_stage.c checks/guest.S $(VCPU_SRCS)
 STAGE_SRCS_migrate	:= checks/migrate.c
 STAGE_SRCS_overcommit	:= checks/overcommit.c
 STAGE_SRCS_stress	:= checks/stress.c
+STAGE_SRCS_hotplug	:= checks/hotplug.c checks/hotplug_entry.S
 STAGE_SRCS_hgeip_race	:= checks/hgeip_race.c
 FW_STAGE_SRCS	:= $(sort $(foreach s,$(FW_STAGES),$(STAGE_SRCS_$(s))))
 # FW_EXTRA_SRCS: more sources for a variant image (the bench firmware's stage).
@@ -354,6 +355,16 @@ STRESS_SMP	?= 16
 stress: setup
 	@STRESS_SECONDS=$(STRESS_SECONDS) STRESS_SMP=$(STRESS_SMP) BUILD=$(BUILD) \
 		tests/qemu/stress.sh
+
+# ---- hotplug (issue #16): tests/qemu/hotplug.sh for longer than make test's 60 cycles ----
+# At least HOTPLUG_CYCLES stop/start cycles and at least HOTPLUG_SECONDS of them, on
+# OpenSBI 1.5.1, OpenSBI 1.9 and bare (make test: 1.5.1 and bare).
+HOTPLUG_SECONDS	?= 60
+HOTPLUG_CYCLES	?= 60
+.PHONY: hotplug
+hotplug: setup setup-opensbi19
+	@HOTPLUG_SECONDS=$(HOTPLUG_SECONDS) HOTPLUG_CYCLES=$(HOTPLUG_CYCLES) BUILD=$(BUILD) \
+		HOTPLUG_OPENSBI19=1 tests/qemu/hotplug.sh
 
 clean:
 	rm -rf $(BUILD)

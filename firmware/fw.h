@@ -85,6 +85,10 @@ void fw_hart_main(unsigned long hartid, struct fw_hart *self) __attribute__((nor
 void fw_secondary_entry(void);
 /* report.c: boot hart, once the stages are over; ends the run. */
 void fw_report(void) __attribute__((noreturn));
+/** A hart other than the boot hart whose stages are over (or that a stage restarted
+ * and that has finished): marks it DONE for the report, wakes the boot hart and
+ * sleeps for good. */
+void fw_hart_finish(struct fw_hart *self) __attribute__((noreturn));
 struct fw_hart *fw_hart_by_id(uint32_t hartid);
 
 /* wait.c */

@@ -60,7 +60,8 @@ static bool go_given(void *arg)
 	return atomic_load_explicit(&fw_go, memory_order_acquire) != 0;
 }
 
-/* Runs every linked stage on this hart, then marks it DONE for the boot hart. */
+/* Runs every linked stage on this hart. A stage may stop the hart (hotplug): a
+ * restarted hart does not come back here but ends in fw_hart_finish(). */
 static void hart_run_stages(struct fw_hart *self)
 {
 	uint32_t pos = 0;
@@ -70,9 +71,21 @@ static void hart_run_stages(struct fw_hart *self)
 	fw_for_each_stage(st)
 		if ((*st)->run)
 			(*st)->run(self, up_harts, nr_up, pos);
+}
+
+static void hart_done(struct fw_hart *self)
+{
 	/* Release: the boot hart reads this hart's results after seeing DONE. */
 	atomic_store_explicit(&self->state, FW_HART_DONE, memory_order_release);
 	fw_progress();
+}
+
+void fw_hart_finish(struct fw_hart *self)
+{
+	hart_done(self);
+	sbi_send_ipi(1, fw_boot_hartid);
+	for (;;)
+		__asm__ volatile("wfi");
 }
 
 static void __attribute__((noreturn)) boot_hart_coordinate(struct fw_hart *self)
@@ -92,6 +105,7 @@ static void __attribute__((noreturn)) boot_hart_coordinate(struct fw_hart *self)
 	atomic_store_explicit(&fw_go, 1, memory_order_release);
 	fw_kick_all();
 	hart_run_stages(self);
+	hart_done(self);
 	fw_watchdog_start(&wd, FW_SELFTEST_TIMEOUT_S);
 	if (!fw_wait_progress(none_in_state, (void *)FW_HART_UP, &wd))
 		fw_printf("boot: self-test did not finish: no progress for %u s\n",
@@ -127,7 +141,5 @@ void fw_hart_main(unsigned long hartid, struct fw_hart *self)
 	sbi_send_ipi(1, fw_boot_hartid);
 	fw_wait_until(go_given, NULL, UINT64_MAX);
 	hart_run_stages(self);
-	sbi_send_ipi(1, fw_boot_hartid);
-	for (;;)
-		__asm__ volatile("wfi");
+	fw_hart_finish(self);
 }

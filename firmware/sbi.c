@@ -46,6 +46,11 @@ long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaq
 	return sbi_ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, hartid, addr, opaque).error;
 }
 
+long sbi_hart_stop(void)
+{
+	return sbi_ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_STOP, 0, 0, 0).error;
+}
+
 long sbi_hart_status(unsigned long hartid)
 {
 	struct sbiret r = sbi_ecall(SBI_EXT_HSM, SBI_EXT_HSM_HART_GET_STATUS, hartid, 0, 0);

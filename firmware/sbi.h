@@ -26,6 +26,8 @@ void sbi_putchar(int c);
 long sbi_dbcn_write(const char *buf, unsigned long len);
 long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque);
 long sbi_hart_status(unsigned long hartid);
+/* Returns only on failure: the hart stops and may be started again (hart_start). */
+long sbi_hart_stop(void);
 long sbi_send_ipi(unsigned long mask, unsigned long base);
 long sbi_set_timer(uint64_t when);
 void sbi_shutdown(int failure) __attribute__((noreturn));

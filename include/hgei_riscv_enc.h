@@ -190,6 +190,7 @@
 #define SBI_HSM_STARTED		0
 #define SBI_HSM_STOPPED		1
 #define SBI_HSM_START_PENDING	2
+#define SBI_HSM_STOP_PENDING	3
 
 #define SBI_SUCCESS			0
 #define SBI_ERR_FAILED			-1
