@@ -87,6 +87,10 @@ static void device_msi(void)
 	msi(dev_pa, next_id++);
 }
 
+/* review2: something done at the @stall_at-th promote/demote stall point (1-based). */
+static unsigned stall_count, stall_at;
+static void (*stall_fn)(void);
+
 /* Between the software file's steps (promote.c). */
 void hgei_test_stall(enum hgei_stall at, struct hgei_hart *h)
 {
@@ -95,6 +99,12 @@ void hgei_test_stall(enum hgei_stall at, struct hgei_hart *h)
 		return;
 	note('|');
 	device_msi();
+	if (stall_fn && ++stall_count == stall_at) {
+		void (*fn)(void) = stall_fn;
+
+		stall_fn = NULL;
+		fn();
+	}
 }
 
 static void run_on(uint32_t hartid, void (*fn)(void *), void *arg)
@@ -442,6 +452,71 @@ static void test_round_trip(void)
 	CHECK_EQ(hgei_owner(&b, 1), 0);
 }
 
+/*
+ * review2: hgei_move_drain() (shared by hgei_move() and hgei_demote()) runs
+ * file_drain() before it checks that the line is still the owner's. B goes offline
+ * after demote's redirect (revoking the owner's line: G4, offline waits for nobody),
+ * comes back online and owner X allocates the same line, whose guest file then has
+ * identity 33 pending, enabled and delivering. Demote's drain step then empties X's
+ * file (delivery off, eie and eip cleared) and forwards X's identity 33 into the
+ * demoted owner's software file: G2 broken (a former owner's late step changes the
+ * line's state for its next owner), an interrupt stolen from one guest and injected
+ * into another. hgei_free() then fails, and hgei_demote() still returns 0.
+ */
+static int rival_x;
+static unsigned rival_line;
+
+static void offline_online_realloc(void)
+{
+	struct emu_hart *was = emu_hart_self();
+	struct hgei_line lx;
+	struct emu_file *f;
+
+	emu_hart_bind(&hb);
+	CHECK_EQ(hgei_hart_offline(&b), 1);
+	CHECK_EQ(hgei_hart_init(&b, 1, 7, SLOT_B, &ops), 7);
+	CHECK_EQ(hgei_alloc(&b, &rival_x, &lx), 0);
+	emu_hart_bind(was);
+	rival_line = lx.line;
+	/* X's guest set its file up and got identity 33. */
+	f = &files[1][lx.line];
+	*f = (struct emu_file){ .eie = 1ULL << 33, .on = 1 };
+	msi(lx.file_pa, 33);
+}
+
+static void test_demote_drain_foreign_line(void)
+{
+	int owner = 1;
+	struct hgei_line l;
+	struct hgei_vsfile_state st;
+	struct emu_file *fx;
+
+	setup(7, 0);
+	next_id = 0;
+	stray = false;
+	CHECK_EQ(hgei_promote(&sw, &b, &owner, true, &mops, &st, &l), 0);
+	dev_pa = old_pa = l.file_pa;
+	reset_trace();
+	/* Demote's stall points: after leave, load, redirect, drain. */
+	stall_count = 0;
+	stall_at = 3;
+	stall_fn = offline_online_realloc;
+	CHECK_EQ(hgei_demote(&b, l.line, &owner, &sw, &mops, &st), 0);
+	CHECK_EQ(revokes, 1);
+	CHECK_EQ(rival_line, l.line);
+	CHECK(hgei_owner(&b, rival_line) == &rival_x, "X lost its line");
+	fx = &files[1][rival_line];
+	CHECK(fx->eip == 1ULL << 33 && fx->on == 1 && fx->eie == 1ULL << 33,
+	      "demote's drain emptied X's file: eip %#llx on %llu eie %#llx",
+	      (unsigned long long)fx->eip, (unsigned long long)fx->on,
+	      (unsigned long long)fx->eie);
+	CHECK(!(sw_word(0x80) & (1ULL << 33)),
+	      "X's identity 33 was forwarded into the demoted owner's software file");
+	emu_hart_bind(&hb);
+	CHECK_EQ(hgei_free(&b, rival_line, &rival_x), 0);
+	emu_hart_bind(&ha);
+}
+
 int main(void)
 {
 	test_promote(true);
@@ -450,5 +525,6 @@ int main(void)
 	test_promote_failures();
 	test_demote_failures();
 	test_round_trip();
+	test_demote_drain_foreign_line();
 	return check_summary("promote");
 }
