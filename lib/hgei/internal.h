@@ -177,6 +177,7 @@ struct hgei_move_step {
 	struct hgei_line *out;
 	bool arm;
 	int err;
+	bool drained;	/* hgei_move_drain(): file_drain() ran (the state holds its eip) */
 };
 
 uint32_t hgei_hart_of(const struct hgei_hart *h);
@@ -191,7 +192,8 @@ static inline void hgei_line_clear(struct hgei_line *out)
 void hgei_move_leave(void *arg);
 /* From the caller: the new hart's allocate + file_load + arm step and its checks. */
 int hgei_move_enter(struct hgei_move_step *new);
-/* On the old hart (run_on): file_drain and free, as one step. */
+/* On the old hart (run_on): file_drain and free, as one step, if the line is not
+ * another owner's by then (sets ->drained). */
 void hgei_move_drain(void *arg);
 
 /* The software file's side of promote and demote (swfile.c). */

@@ -55,14 +55,27 @@ static void unwind(void *arg)
 	hgei_free(s->h, s->out->line, s->owner);
 }
 
-/* On the old hart: what reached the old file goes with the owner; the line goes. */
+/*
+ * On the old hart: what reached the old file goes with the owner; the line goes. The
+ * owner is checked in the same masked step (G2): if the hart took the line away
+ * meanwhile (offline's revoke, the manager's free) and it is another owner's now, its
+ * file is that owner's and is not drained; the caller then forwards nothing
+ * (!s->drained). A line taken away and not reused is still drained: what reached it
+ * before the redirect goes with the owner.
+ */
 void hgei_move_drain(void *arg)
 {
 	struct hgei_move_step *s = arg;
 	unsigned long flags = hgei_arch_irq_save();
+	void *now = hgei_line_bad(s->line) ? NULL : hgei_owner_local(s->h, s->line);
 
-	s->ops->file_drain(s->line, s->state);
-	s->err = hgei_free(s->h, s->line, s->owner);
+	s->drained = !now || now == s->owner;
+	if (s->drained) {
+		s->ops->file_drain(s->line, s->state);
+		s->err = hgei_free(s->h, s->line, s->owner);
+	} else {
+		s->err = -HGEI_EINVAL;
+	}
 	hgei_arch_irq_restore(flags);
 }
 
@@ -98,8 +111,8 @@ int hgei_move(struct hgei_hart *from, unsigned line, struct hgei_hart *to, void 
 	      bool armed, const struct hgei_move_ops *ops, void *state, struct hgei_line *out)
 {
 	struct hgei_line l = { 0 };
-	struct hgei_move_step old = { from, line, owner, ops, state, NULL, armed, 0 };
-	struct hgei_move_step new = { to, 0, owner, ops, state, &l, armed, 0 };
+	struct hgei_move_step old = { from, line, owner, ops, state, NULL, armed, 0, false };
+	struct hgei_move_step new = { to, 0, owner, ops, state, &l, armed, 0, false };
 	int err;
 
 	hgei_line_clear(out);
@@ -115,7 +128,8 @@ int hgei_move(struct hgei_hart *from, unsigned line, struct hgei_hart *to, void 
 		return move_fail(&old, out, err);
 	ops->redirect(owner, l.file_pa);
 	ops->run_on(hgei_hart_of(from), hgei_move_drain, &old);
-	ops->file_forward(l.file_pa, state);
+	if (old.drained)
+		ops->file_forward(l.file_pa, state);
 	*out = l;
 	return 0;
 }

@@ -18,7 +18,7 @@ int hgei_promote(struct hgei_swfile *sw, struct hgei_hart *to, void *owner, bool
 		 struct hgei_line *out)
 {
 	struct hgei_line l = { 0 };
-	struct hgei_move_step new = { to, 0, owner, ops, state, &l, armed, 0 };
+	struct hgei_move_step new = { to, 0, owner, ops, state, &l, armed, 0, false };
 	int err;
 
 	if (out)
@@ -49,7 +49,7 @@ int hgei_promote(struct hgei_swfile *sw, struct hgei_hart *to, void *owner, bool
 int hgei_demote(struct hgei_hart *from, unsigned line, void *owner, struct hgei_swfile *sw,
 		const struct hgei_move_ops *ops, struct hgei_vsfile_state *state)
 {
-	struct hgei_move_step old = { from, line, owner, ops, state, NULL, false, 0 };
+	struct hgei_move_step old = { from, line, owner, ops, state, NULL, false, 0, false };
 
 	if (!from || !sw || !ops || !state || !hgei_is_owner(owner) ||
 	    hgei_owner(from, line) != owner)
@@ -66,9 +66,11 @@ int hgei_demote(struct hgei_hart *from, unsigned line, void *owner, struct hgei_
 	HGEI_STALL(HGEI_STALL_PROMOTE_STEP, from);
 	ops->redirect(owner, 0);
 	HGEI_STALL(HGEI_STALL_PROMOTE_STEP, from);
-	/* On @from: drain and free, as one step. */
+	/* On @from: drain and free, as one step, unless the line is another owner's by
+	 * now (@from revoked it and gave it away): then its file is not ours. */
 	ops->run_on(hgei_hart_of(from), hgei_move_drain, &old);
 	HGEI_STALL(HGEI_STALL_PROMOTE_STEP, from);
-	hgei_swfile_forward(sw, state);
+	if (old.drained)
+		hgei_swfile_forward(sw, state);
 	return 0;
 }
