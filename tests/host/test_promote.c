@@ -90,6 +90,7 @@ static void device_msi(void)
 /* review2: something done at the @stall_at-th promote/demote stall point (1-based). */
 static unsigned stall_count, stall_at;
 static void (*stall_fn)(void);
+static void (*redirect_fn)(void);	/* review2: run at the end of the redirect */
 
 /* Between the software file's steps (promote.c). */
 void hgei_test_stall(enum hgei_stall at, struct hgei_hart *h)
@@ -199,6 +200,12 @@ static void redirect(void *owner, uint64_t pa)
 		msi(old_pa, 50);
 	}
 	dev_pa = pa;
+	if (redirect_fn) {
+		void (*fn)(void) = redirect_fn;
+
+		redirect_fn = NULL;
+		fn();
+	}
 }
 
 static const struct hgei_move_ops mops = {
@@ -517,6 +524,60 @@ static void test_demote_drain_foreign_line(void)
 	emu_hart_bind(&ha);
 }
 
+/*
+ * review2: the same for hgei_move() (move.c's drain step is the one demote uses): A
+ * goes offline during the redirect, comes back, X gets the owner's old line on A with
+ * identity 33 pending; the move's drain must leave X's file alone and forward nothing
+ * of it to the owner's new file on B. Fails without the hgei_move_drain() owner check.
+ */
+static void offline_online_realloc_a(void)
+{
+	struct emu_hart *was = emu_hart_self();
+	struct hgei_line lx;
+
+	emu_hart_bind(&ha);
+	CHECK_EQ(hgei_hart_offline(&a), 1);
+	CHECK_EQ(hgei_hart_init(&a, 0, 7, SLOT_A, &ops), 7);
+	CHECK_EQ(hgei_alloc(&a, &rival_x, &lx), 0);
+	emu_hart_bind(was);
+	rival_line = lx.line;
+	files[0][lx.line] = (struct emu_file){ .eie = 1ULL << 33, .on = 1 };
+	msi(lx.file_pa, 33);
+}
+
+static void test_move_drain_foreign_line(void)
+{
+	int owner = 1;
+	struct hgei_line la, out;
+	struct hgei_vsfile_state st;
+	struct emu_file *fx;
+
+	setup(7, 0);
+	next_id = 0;
+	stray = false;
+	CHECK_EQ(hgei_alloc(&a, &owner, &la), 0);
+	CHECK_EQ(hgei_arm(&a, la.line, &owner), 0);
+	files[0][la.line] = (struct emu_file){ .eie = ENABLED, .on = 1 };
+	memset(&st, 0, sizeof(st));
+	st.words = 1;
+	redirect_fn = offline_online_realloc_a;
+	CHECK_EQ(hgei_move(&a, la.line, &b, &owner, true, &mops, &st, &out), 0);
+	CHECK_EQ(revokes, 1);
+	CHECK_EQ(rival_line, la.line);
+	CHECK(hgei_owner(&a, rival_line) == &rival_x, "X lost its line");
+	fx = &files[0][rival_line];
+	CHECK(fx->eip == 1ULL << 33 && fx->on == 1 && fx->eie == 1ULL << 33,
+	      "move's drain emptied X's file: eip %#llx on %llu eie %#llx",
+	      (unsigned long long)fx->eip, (unsigned long long)fx->on,
+	      (unsigned long long)fx->eie);
+	CHECK(!(files[1][out.line].eip & (1ULL << 33)),
+	      "X's identity 33 was forwarded to the moved owner's new file");
+	CHECK_EQ(hgei_free(&a, rival_line, &rival_x), 0);
+	emu_hart_bind(&hb);
+	CHECK_EQ(hgei_free(&b, out.line, &owner), 0);
+	emu_hart_bind(&ha);
+}
+
 int main(void)
 {
 	test_promote(true);
@@ -526,5 +587,6 @@ int main(void)
 	test_demote_failures();
 	test_round_trip();
 	test_demote_drain_foreign_line();
+	test_move_drain_foreign_line();
 	return check_summary("promote");
 }
