@@ -578,6 +578,43 @@ static void test_move_drain_foreign_line(void)
 	emu_hart_bind(&ha);
 }
 
+/*
+ * review2: a double promote is not refused (a double demote is: the line is no longer
+ * the owner's). The second hgei_promote() of an owner already promoted from @sw saves
+ * the taken software file (delivery off, nothing pending), gives the owner a second
+ * line loaded with delivery off, redirects its MSIs there and returns 0: the first
+ * line leaks and the guest's interrupts never signal again.
+ */
+static void test_double_promote(void)
+{
+	int owner = 1;
+	struct hgei_line l1, l2;
+	struct hgei_vsfile_state st;
+	int err;
+
+	setup(7, 0);
+	next_id = 0;
+	stray = false;
+	CHECK_EQ(hgei_promote(&sw, &b, &owner, true, &mops, &st, &l1), 0);
+	dev_pa = old_pa = l1.file_pa;
+	reset_trace();
+	memset(&l2, 0xa5, sizeof(l2));
+	err = hgei_promote(&sw, &b, &owner, true, &mops, &st, &l2);
+	CHECK(err == -HGEI_EINVAL, "second promote of the same software file returned %d", err);
+	CHECK(!l2.line && !l2.file_pa, "second promote: outputs not cleared");
+	CHECK(ntrace == 0, "second promote ran steps %s", trace);
+	CHECK(dev_pa == l1.file_pa, "second promote redirected the owner's MSIs");
+	if (!err) {
+		CHECK(files[1][l2.line].on == 0, "second file unexpectedly delivering");
+		emu_hart_bind(&hb);
+		hgei_free(&b, l2.line, &owner);
+		emu_hart_bind(&ha);
+	}
+	emu_hart_bind(&hb);
+	CHECK_EQ(hgei_free(&b, l1.line, &owner), 0);
+	emu_hart_bind(&ha);
+}
+
 int main(void)
 {
 	test_promote(true);
@@ -588,5 +625,6 @@ int main(void)
 	test_round_trip();
 	test_demote_drain_foreign_line();
 	test_move_drain_foreign_line();
+	test_double_promote();
 	return check_summary("promote");
 }
