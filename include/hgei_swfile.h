@@ -42,6 +42,7 @@ struct hgei_swfile {
 	_Atomic uint64_t eidelivery, eithreshold;
 	uint32_t nr_ids;	/* identities 1..nr_ids */
 	uint32_t words;		/* (nr_ids + 1) / 64 eip (and eie) words in use */
+	uint32_t promoted;	/* taken by hgei_promote(), until hgei_demote() loads it */
 };
 
 /**
@@ -103,8 +104,9 @@ bool hgei_swfile_vseip(const struct hgei_swfile *f);
  * doubled. The vCPU must not run meanwhile (its guest cannot change the file). Any
  * hart; one promote/demote/move of an owner at a time. Returns 0 and fills @out;
  * on failure (G5) @sw is untouched and *@out zeroed: -HGEI_EINVAL (a NULL argument,
- * bad owner), the allocation's error on @to (-HGEI_ENOSPC, -HGEI_ENODEV), or
- * -HGEI_ENODEV when @to went offline (revoking the new line) before the redirect.
+ * bad owner, @sw promoted already and not demoted since), the allocation's error
+ * on @to (-HGEI_ENOSPC, -HGEI_ENODEV), or -HGEI_ENODEV when @to went offline
+ * (revoking the new line) before the redirect.
  */
 int hgei_promote(struct hgei_swfile *sw, struct hgei_hart *to, void *owner, bool armed,
 		 const struct hgei_move_ops *ops, struct hgei_vsfile_state *state,

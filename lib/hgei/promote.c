@@ -23,7 +23,7 @@ int hgei_promote(struct hgei_swfile *sw, struct hgei_hart *to, void *owner, bool
 
 	if (out)
 		hgei_line_clear(out);
-	if (!sw || !to || !ops || !state || !out || !hgei_is_owner(owner))
+	if (!sw || !to || !ops || !state || !out || !hgei_is_owner(owner) || sw->promoted)
 		return -HGEI_EINVAL;
 	/* move's leave(): the software file has no line to disarm; its configuration
 	 * is frozen while the vCPU is out. MSIs keep landing in it. */

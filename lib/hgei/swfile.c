@@ -56,6 +56,7 @@ int hgei_swfile_init(struct hgei_swfile *f, unsigned nr_ids)
 	atomic_init(&f->eithreshold, 0);
 	f->nr_ids = nr_ids;
 	f->words = (nr_ids + 1) / 64;
+	f->promoted = 0;
 	return 0;
 }
 
@@ -216,12 +217,15 @@ void hgei_swfile_load(struct hgei_swfile *f, const struct hgei_vsfile_state *s)
 	for (unsigned w = 0; w < f->words; w++)
 		hgei_arch_store(&f->eie[w], s->eie[w] & word_mask(w));
 	hgei_arch_store(&f->eidelivery, s->eidelivery & 1);
+	f->promoted = 0;
 }
 
 void hgei_swfile_take(struct hgei_swfile *f, struct hgei_vsfile_state *s)
 {
 	/* Off first, so a late sender's hgei_swfile_msi() reports nothing to act on. */
 	hgei_arch_store(&f->eidelivery, 0);
+	/* Its vCPU holds a line now: a second promote is refused until a demote. */
+	f->promoted = 1;
 	/* One swap per word: an MSI landing meanwhile is in the value taken or still in
 	 * the file, never lost between a read and a clear. Acquire as a claim does. */
 	for (unsigned w = 0; w < f->words; w++)
