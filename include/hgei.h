@@ -293,8 +293,14 @@ struct hgei_move_ops {
  * On failure (G5) the owner still holds @line on @from, armed again if @armed, and
  * *@out is zeroed: -HGEI_EINVAL (NULL ops or state, @line not @owner's on @from),
  * the allocation's error on @to (-HGEI_ENOSPC, -HGEI_ENODEV), or -HGEI_ENODEV when
- * @to went offline (revoking the new line) before the redirect. A revoke after the
- * redirect is an ordinary revoke of the owner's new line.
+ * @to was found offline (the new line revoked) at the check made right before the
+ * redirect. A revoke after the redirect is an ordinary revoke of the owner's new
+ * line. An offline of @to between that check and the redirect is not seen here: the
+ * call returns 0 although revoke() has run for the new line, and what it forwards
+ * lands in a file @to no longer serves (found by review, test in no suite yet: the
+ * window cannot be closed without making offline wait, G4). So do not take a hart
+ * offline while a move or promote into it is between its allocation and its return
+ * (docs/integration.md, taking a hart out).
  */
 int hgei_move(struct hgei_hart *from, unsigned line, struct hgei_hart *to, void *owner,
 	      bool armed, const struct hgei_move_ops *ops, void *state, struct hgei_line *out);

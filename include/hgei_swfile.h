@@ -105,8 +105,10 @@ bool hgei_swfile_vseip(const struct hgei_swfile *f);
  * hart; one promote/demote/move of an owner at a time. Returns 0 and fills @out;
  * on failure (G5) @sw is untouched and *@out zeroed: -HGEI_EINVAL (a NULL argument,
  * bad owner, @sw promoted already and not demoted since), the allocation's error
- * on @to (-HGEI_ENOSPC, -HGEI_ENODEV), or -HGEI_ENODEV when @to went offline
- * (revoking the new line) before the redirect.
+ * on @to (-HGEI_ENOSPC, -HGEI_ENODEV), or -HGEI_ENODEV when @to was found offline
+ * (the new line revoked) at the check right before the redirect; an offline between
+ * that check and the redirect is not seen, as for hgei_move() (hgei.h): do not take
+ * a hart offline while a promote into it is under way.
  */
 int hgei_promote(struct hgei_swfile *sw, struct hgei_hart *to, void *owner, bool armed,
 		 const struct hgei_move_ops *ops, struct hgei_vsfile_state *state,
