@@ -20,10 +20,10 @@ bench-firmware:
 		FW_DEFS="-DFW_BENCH $(BENCH_DEFS)" FW_STAGES= FW_EXTRA_SRCS="$(BENCH_FW_SRCS)"
 host-bench: $(BUILD)/bench/host-bench
 $(BUILD)/bench/host-bench: bench/host_bench.c $(BENCH_LIB_SRCS) $(BENCH_HEADERS) \
-		$(LIB_SRCS) $(HARNESS_SRCS) $(PUBLIC_HEADERS) $(LIB_HEADERS) $(HARNESS_HEADERS)
+		$(LIB_SRCS) $(DT_SRCS) $(HARNESS_SRCS) $(PUBLIC_HEADERS) $(LIB_HEADERS) $(HARNESS_HEADERS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -Itests/host -o $@ bench/host_bench.c $(BENCH_LIB_SRCS) \
-		$(LIB_SRCS) $(HARNESS_SRCS) -lfdt
+		$(LIB_SRCS) $(DT_SRCS) $(HARNESS_SRCS) -lfdt
 bench: setup setup-bench
 	@$(MAKE) --no-print-directory all host-bench
 	@BUILD=$(BUILD) bench/run.sh

@@ -9,7 +9,6 @@ FW_ASFLAGS	:= $(FW_ARCH) -Wa,-march=rv64imac_zicsr_zifencei_h -Iinclude -Ifirmwa
 # Link with the plain arch or GCC picks the lp64d libgcc multilib.
 FW_LDFLAGS	:= -march=rv64imac -mabi=lp64 --specs=picolibc.specs -nostartfiles \
 		   -T linker.ld -Wl,--defsym=FW_BASE=$(FW_BASE) -Wl,--gc-sections -Wl,--no-warn-rwx-segments
-LIBFDT_CFLAGS	:= -std=gnu11 $(FW_ARCH) -ffreestanding -O2 -g --specs=picolibc.specs -w
 
 # The runtime itself (firmware/).
 RT_C_SRCS	:= firmware/boot.c firmware/console.c firmware/exit.c firmware/hart.c \
@@ -34,23 +33,22 @@ FW_STAGE_SRCS	:= $(sort $(foreach s,$(FW_STAGES),$(STAGE_SRCS_$(s))))
 FW_C_SRCS	:= $(RT_C_SRCS) $(filter %.c,$(FW_STAGE_SRCS) $(FW_EXTRA_SRCS))
 FW_S_SRCS	:= $(RT_S_SRCS) $(filter %.S,$(FW_STAGE_SRCS) $(FW_EXTRA_SRCS))
 FW_OBJS		:= $(patsubst %.c,$(BUILD)/fw/%.o,$(FW_C_SRCS)) \
-		   $(patsubst %.S,$(BUILD)/fw/%.o,$(FW_S_SRCS)) \
-		   $(patsubst %.c,$(BUILD)/fw/%.o,$(LIB_SRCS)) \
-		   $(patsubst %.c,$(BUILD)/fw/libfdt/%.o,$(LIBFDT_SRCS))
+		   $(patsubst %.S,$(BUILD)/fw/%.o,$(FW_S_SRCS))
+# The library as make install ships it (mk/lib.mk): discovery, the platform's build of
+# the allocator, libfdt. A group: the archives are searched until nothing new resolves.
+FW_LIBS		:= $(BUILD)/libhgei-dt.a $(LIB_PLAT_A) $(BUILD)/libfdt.a
+FW_LINK_LIBS	:= -Wl,--start-group $(FW_LIBS) -Wl,--end-group
 
 .PHONY: firmware
 firmware: $(BUILD)/firmware.elf
-$(BUILD)/firmware.elf: $(FW_OBJS) linker.ld $(BUILD)/fw/.link
-	$(CROSS_COMPILE)gcc $(FW_LDFLAGS) -o $@ $(FW_OBJS) -Wl,-Map=$@.map
+$(BUILD)/firmware.elf: $(FW_OBJS) $(FW_LIBS) linker.ld $(BUILD)/fw/.link
+	$(CROSS_COMPILE)gcc $(FW_LDFLAGS) -o $@ $(FW_OBJS) $(FW_LINK_LIBS) -Wl,-Map=$@.map
 $(BUILD)/fw/%.o: %.c $(LIBFDT_DIR)/libfdt.h $(BUILD)/fw/.defs
 	@mkdir -p $(dir $@)
 	$(CROSS_COMPILE)gcc $(FW_CFLAGS) -MMD -MP -c -o $@ $<
 $(BUILD)/fw/%.o: %.S $(BUILD)/fw/.defs
 	@mkdir -p $(dir $@)
 	$(CROSS_COMPILE)gcc $(FW_ASFLAGS) -MMD -MP -c -o $@ $<
-$(BUILD)/fw/libfdt/%.o: $(LIBFDT_DIR)/libfdt.h
-	@mkdir -p $(dir $@)
-	$(CROSS_COMPILE)gcc $(LIBFDT_CFLAGS) -I$(LIBFDT_DIR) -c -o $@ $(LIBFDT_DIR)/$*.c
 # Rebuild the firmware when FW_DEFS, FW_ARCH or FW_BASE change.
 $(BUILD)/fw/.defs: FORCE
 	@mkdir -p $(dir $@)
@@ -59,9 +57,3 @@ $(BUILD)/fw/.defs: FORCE
 $(BUILD)/fw/.link: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(FW_STAGES) $(FW_EXTRA_SRCS)' | cmp -s - $@ || echo '$(FW_STAGES) $(FW_EXTRA_SRCS)' > $@
-FORCE:
-
-# lib/hgei's hot paths are leaf functions, where the frame pointer costs 5 of about 50
-# instructions; debuggers unwind them from the DWARF CFI that -g emits.
-$(patsubst %.c,$(BUILD)/fw/%.o,$(LIB_SRCS)): FW_CFLAGS += -fomit-frame-pointer
-

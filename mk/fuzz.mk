@@ -10,8 +10,8 @@ FUZZ_RUNS	?= -1
 FUZZ_DIR	:= $(BUILD)/fuzz
 FUZZ_CORPUS	:= tests/fuzz/corpus
 FUZZ_CRASHES	:= tests/fuzz/crashes
-FUZZ_LIB	:= $(filter lib/hgei/dt%.c lib/hgei/strerror.c,$(LIB_SRCS))
-FUZZ_DEPS	:= tests/fuzz/fuzz_dt.c $(FUZZ_LIB) $(PUBLIC_HEADERS) lib/hgei/dt_internal.h
+FUZZ_LIB	:= $(DT_SRCS) lib/hgei/strerror.c
+FUZZ_DEPS	:= tests/fuzz/fuzz_dt.c $(FUZZ_LIB) $(PUBLIC_HEADERS) lib/hgei/dt/dt_internal.h
 FUZZ_FLAGS	:= -std=c11 $(WARN) -O1 -g -D_DEFAULT_SOURCE -Iinclude -I$(LIBFDT_DIR) \
 		   -fno-omit-frame-pointer
 FUZZ_FDT_FLAGS	:= -std=gnu11 -O2 -g -w -I$(LIBFDT_DIR) -fno-omit-frame-pointer

@@ -12,14 +12,16 @@ TOOLS		:= $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 .PHONY: host-tests tools
 host-tests: $(HOST_TESTS)
 define host_flavour
-$(BUILD)/host-$(1)/%: tests/host/%.c $(LIB_SRCS) $(HARNESS_SRCS) $(HARNESS_HEADERS) $(PUBLIC_HEADERS) $(LIB_HEADERS)
+$(BUILD)/host-$(1)/%: tests/host/%.c $(LIB_SRCS) $(DT_SRCS) $(HARNESS_SRCS) $(HARNESS_HEADERS) $(PUBLIC_HEADERS) $(LIB_HEADERS)
 	@mkdir -p $$(dir $$@)
-	$(HOST_CC) $(HOST_CFLAGS) -DHGEI_TEST_HOOKS $(SAN_$(1)) -o $$@ $$< $(LIB_SRCS) $(HARNESS_SRCS) -lfdt
+	$(HOST_CC) $(HOST_CFLAGS) -DHGEI_TEST_HOOKS $(SAN_$(1)) -o $$@ $$< $(LIB_SRCS) $(DT_SRCS) $(HARNESS_SRCS) -lfdt
 endef
 $(foreach f,$(FLAVOURS),$(eval $(call host_flavour,$(f))))
 
 tools: $(TOOLS)
-$(BUILD)/tools/%: tools/%.c $(LIB_SRCS) $(PUBLIC_HEADERS) $(LIB_HEADERS)
+# hgei-dt is discovery and hgei_strerror(): lib/hgei/dt and strerror.c, no allocator.
+TOOL_LIB_SRCS	:= $(DT_SRCS) lib/hgei/strerror.c
+$(BUILD)/tools/%: tools/%.c $(TOOL_LIB_SRCS) $(PUBLIC_HEADERS) $(LIB_HEADERS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(filter lib/hgei/dt%.c lib/hgei/strerror.c,$(LIB_SRCS)) -lfdt
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(TOOL_LIB_SRCS) -lfdt
 

@@ -6,7 +6,7 @@
 Three readings of the tracked tree:
   * includes: every quoted #include resolved to a tracked file (relative to the
     including file, then include/, firmware/, lib/hgei/, platform/qemu-virt/);
-  * calls: from the target objects under BUILD_DIR/fw (nm): a file depends on the
+  * calls: from the target objects under BUILD_DIR/fw and BUILD_DIR/lib/riscv64 (nm): a file depends on the
     file that defines a global symbol it leaves undefined (the port hooks of
     include/hgei_port.h excepted: the library's one way down, by design); strongly
     connected groups of more than one file are circles (--verbose: which symbols);
@@ -25,7 +25,7 @@ import re
 import subprocess
 import sys
 
-INCLUDE_DIRS = ["include", "firmware", "vcpu", "lib/hgei", "platform/qemu-virt"]
+INCLUDE_DIRS = ["include", "firmware", "vcpu", "lib/hgei", "lib/hgei/dt", "platform/qemu-virt"]
 SOURCE_EXT = (".c", ".h", ".S")
 
 
@@ -77,23 +77,25 @@ def port_hooks(top):
 
 
 def call_edges(top, build):
-    """File-to-file call edges from the objects under BUILD/fw (the HS firmware, its
-    library copy and the M-mode layer), libfdt left out. Returns the files and a map
+    """File-to-file call edges from the target objects under BUILD/fw (the HS runtime,
+    its stages and the M-mode layer) and BUILD/lib/riscv64 (the archives' objects,
+    which the firmware links), libfdt left out. Returns the files and a map
     (from, to) -> the symbols that make the edge."""
-    objdir = os.path.join(top, build, "fw")
     objs = {}
-    for root, _, names in os.walk(objdir):
-        for n in names:
-            if not n.endswith(".o"):
-                continue
-            rel = os.path.relpath(os.path.join(root, n), objdir)
-            if rel.startswith("libfdt"):
-                continue
-            src = rel[:-2]
-            for ext in (".c", ".S"):
-                if os.path.exists(os.path.join(top, src + ext)):
-                    objs[src + ext] = os.path.join(root, n)
-                    break
+    for sub in ("fw", os.path.join("lib", "riscv64")):
+        objdir = os.path.join(top, build, sub)
+        for root, _, names in os.walk(objdir):
+            for n in names:
+                if not n.endswith(".o"):
+                    continue
+                rel = os.path.relpath(os.path.join(root, n), objdir)
+                if rel.startswith("libfdt"):
+                    continue
+                src = rel[:-2]
+                for ext in (".c", ".S"):
+                    if os.path.exists(os.path.join(top, src + ext)):
+                        objs[src + ext] = os.path.join(root, n)
+                        break
     owner, needs = {}, {}
     for src, obj in objs.items():
         d, u = nm_symbols(obj)
@@ -187,6 +189,8 @@ def main(argv):
     nodes, edges = call_edges(top, build)
     if not nodes:
         broken.append(f"no objects under {build}/fw: build the firmware first")
+    if not any(n.startswith("lib/") for n in nodes):
+        broken.append(f"no objects under {build}/lib/riscv64: make lib first")
     rings = circles(nodes, edges)
     for ring in rings:
         kind = "circle in lib/" if all(area(f) == "lib" for f in ring) else "circle"

@@ -30,13 +30,18 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "hgei_arch_riscv.h"
 
-/* The same inline CSR access lib/hgei uses (include/hgei_arch_riscv.h). */
-#define mm_csr_read(csr)	hgei_csr_read(csr)
-#define mm_csr_write(csr, v)	hgei_csr_write(csr, v)
-#define mm_csr_set(csr, v)	hgei_csr_set(csr, v)
-#define mm_csr_clear(csr, v)	hgei_csr_clear(csr, v)
+/* CSR access, this layer's own: it shares only the encodings (hgei_riscv_enc.h) with
+ * the library and the runtime, no code, so it builds and links as a firmware of its
+ * own. "memory": a CSR write can change what later loads and stores do (PMP, mstatus). */
+#define mm_csr_read(csr) ({ uint64_t __v; \
+	__asm__ volatile("csrr %0, %1" : "=r"(__v) : "i"(csr) : "memory"); __v; })
+#define mm_csr_write(csr, v) \
+	__asm__ volatile("csrw %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
+#define mm_csr_set(csr, v) \
+	__asm__ volatile("csrs %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
+#define mm_csr_clear(csr, v) \
+	__asm__ volatile("csrc %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
 
 /*
  * Writes a CSR the hart may not implement: only valid while mtvec = mm_probe_vector
