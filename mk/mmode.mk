@@ -3,10 +3,10 @@
 # is a firmware of its own: it sees include/ (for hgei_riscv_enc.h), the board and
 # libfdt, not firmware/ or vcpu/.
 MM_BASE		?= 0x80000000
-MM_SRCS		:= mmode/boot.c mmode/console.c mmode/devicetree.c \
-		   mmode/entry.S mmode/hsm.c mmode/ipi.c \
-		   mmode/pmp.c mmode/reset.c mmode/sbi.c \
-		   mmode/setup.c mmode/timer.c mmode/trap.c
+MM_SRCS		:= mmode/boot.c mmode/console.c mmode/data.c mmode/devicetree.c \
+		   mmode/enter.S mmode/entry.S mmode/hsm.c mmode/ipi.c mmode/pmp.c \
+		   mmode/reset.c mmode/sbi.c mmode/setup.c mmode/timer.c mmode/trap.c \
+		   mmode/trap_vector.S
 MM_OBJS		:= $(patsubst %,$(BUILD)/fw/%.o,$(basename $(MM_SRCS)))
 MM_LDFLAGS	:= $(subst -T linker.ld,-T mmode/linker-m.ld,$(FW_LDFLAGS)) \
 		   -Wl,--defsym=MM_BASE=$(MM_BASE) -Wl,-e,mm_reset
