@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Section sizes of lib/hgei as built for the target: prints "metric value unit" lines.
 
-Usage: footprint.py OBJ...          (build/fw/lib/hgei/*.o: the QEMU firmware's build)
+Usage: footprint.py OBJ...          (build/lib/qemu/lib/hgei/*.o and build/lib/riscv64/lib/hgei/dt/*.o: what the QEMU firmware links)
        footprint.py --archive LIB   (build/libhgei.a: the library as shipped)
 Sums .text, .rodata (+ .srodata), .data (+ .sdata) and .bss (+ .sbss) over the
 objects, as `riscv64-unknown-elf-size -A` reports them; debug sections are left out.

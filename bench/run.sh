@@ -128,7 +128,7 @@ for n in $boot_sizes; do
 done
 
 # ---- footprint of lib/hgei as built for the target --------------------------------
-python3 bench/footprint.py "$BUILD"/fw/lib/hgei/*.o >>"$raw"
+python3 bench/footprint.py "$BUILD"/lib/qemu/lib/hgei/*.o "$BUILD"/lib/riscv64/lib/hgei/dt/*.o >>"$raw"
 python3 bench/footprint.py --archive "$BUILD/libhgei.a" >>"$raw"
 
 # ---- AMOs and fences on each path of the shipped library ---------------------------

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The boot hart's entry into the HS-mode runtime (the others enter at
- * fw_secondary_entry, secondary_entry.S): from OpenSBI (fw_dynamic) or firmware/mmode;
+ * fw_secondary_entry, secondary_entry.S): from OpenSBI (fw_dynamic) or mmode/;
  * a0 = hartid, a1 = DTB.
  */
 	.section .text.entry, "ax"

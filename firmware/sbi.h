@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The SBI calls the HS-mode runtime makes; served by OpenSBI or by firmware/mmode. */
+/* The SBI calls the HS-mode runtime makes; served by OpenSBI or by mmode/. */
 #ifndef FW_SBI_H
 #define FW_SBI_H
 
@@ -19,9 +19,6 @@ struct sbiret sbi_ecall(unsigned long eid, unsigned long fid, unsigned long a0,
 long sbi_probe(unsigned long eid);
 /* The SBI implementation ID (base extension, function 1). */
 long sbi_impl_id(void);
-/* firmware/mmode's implementation ID: "hart" in ASCII, not a registered one. Its SRST
- * keeps the failure reason. */
-#define SBI_IMPL_HARTGEI	0x68617274L
 void sbi_putchar(int c);
 long sbi_dbcn_write(const char *buf, unsigned long len);
 long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque);

@@ -3,7 +3,7 @@
  * How a stage joins the runtime. A stage (the MSI self-test, the guest stage, the
  * migration, stress and hotplug runs, the bench: checks/, bench/fw/) is a set of
  * hooks the runtime calls at fixed points of the boot; it registers itself with
- * FW_STAGE() and is in a build when its object is linked (Makefile, FW_STAGES). The
+ * FW_STAGE() and is in a build when its object is linked (mk/firmware.mk, FW_STAGES). The
  * runtime knows no stage by name: a build that links none boots, brings every hart's
  * lines up and reports them.
  *

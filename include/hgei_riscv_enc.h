@@ -163,6 +163,9 @@
 #define SBI_EXT_BASE_GET_SPEC_VERSION	0
 #define SBI_EXT_BASE_GET_IMPL_ID	1
 #define SBI_EXT_BASE_GET_IMPL_VERSION	2
+/* The M-mode layer's implementation ID ("hart" in ASCII, not a registered one): the
+ * runtime asks for it to know its SRST keeps the failure reason (firmware/exit.c). */
+#define SBI_IMPL_HARTGEI	0x68617274L
 #define SBI_EXT_BASE_PROBE_EXT		3
 #define SBI_EXT_BASE_GET_MVENDORID	4
 #define SBI_EXT_BASE_GET_MARCHID	5

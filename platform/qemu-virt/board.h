@@ -10,7 +10,7 @@
 #define BOARD_TEST_PASS		0x5555U
 #define BOARD_TEST_RESET	0x7777U
 
-/* ns16550a, the console of the M-mode layer (firmware/mmode); QEMU needs no set-up. */
+/* ns16550a, the console of the M-mode layer (mmode/); QEMU needs no set-up. */
 #define BOARD_UART0		0x10000000UL
 
 /* ACLINT mtimer (one socket): mtimecmp of hart h at + 8 * h. Only the bench touches it

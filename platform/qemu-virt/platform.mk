@@ -9,3 +9,9 @@ PLATFORM_CFLAGS	:= $(QUIRKS)
 # lib/hgei's bit searches instead of the de Bruijn multiply (lib/hgei/internal.h).
 # Zbs: a line's bit (1 << line) is one bset.
 PLATFORM_ISA	:= _zba_zbb_zbs
+# The platform's build of the allocator (mk/lib.mk): libhgei-qemu.a, installed with
+# libhgei-qemu.pc and libhgei-dt-qemu.pc, is what the firmware links. It takes the
+# library's quirks from QUIRKS (the FW_ ones are the runtime's) and the harts' ISA.
+LIB_PLATFORM	:= qemu
+LIB_PLATFORM_ISA := $(PLATFORM_ISA)
+LIB_PLATFORM_QUIRKS := $(filter -DHGEI_%,$(QUIRKS))

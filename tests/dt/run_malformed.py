@@ -200,7 +200,7 @@ def boot(name, d, dtb, path):
 	ok &= check(sorted(lines) == ids and [lines[h] for h in ids] == want,
 		    "%s %s: lines %s, want %s on harts %s" % (name, path, lines, want, ids))
 	# A hart the devicetree cannot name may win the M-mode lottery: it must say so
-	# and hand the runtime over (firmware/mmode/boot.c), whichever hart it is.
+	# and hand the runtime over (mmode/boot.c), whichever hart it is.
 	for hid in re.findall(r"^hartgei-m: hart (\d+): not in the devicetree", text, re.M):
 		ok &= check(int(hid) not in ids, "%s %s: hart %s handed over but is listed" %
 			    (name, path, hid))

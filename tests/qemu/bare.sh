@@ -69,7 +69,7 @@ m_only_devices() {
 	done
 }
 
-# The reset vector, the M-mode layer's first word (MM_BASE in the Makefile).
+# The reset vector, the M-mode layer's first word (MM_BASE in mk/mmode.mk).
 fatal_case pmp-probe -DFW_TEST_MMODE_PROBE=0x80000000 \
 	'FATAL: hart [0-9]+: unexpected trap scause 0x5 .* stval 0x80000000'
 fatal_case crash -DFW_TEST_ILLEGAL_INSN 'FATAL: hart [0-9]+: unexpected trap scause 0x2 '

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The library as a hypervisor builder takes it: `make install` into a fresh prefix,
 # examples/minimal built against that installed copy only, through pkg-config
-# (libhgei-dt.pc; the build's compile and link lines must carry the prefix's paths,
-# and the same build without PKG_CONFIG_PATH must fail: no other route exists), then
-# booted on QEMU under OpenSBI, where one SGEI must wake its vCPU; a staged install
-# (DESTDIR) whose .pc files name PREFIX, not the staging directory; and the installed
-# host library, linked with the emulated-hart harness into the allocator's unit test,
-# which must pass as it does from the source tree.
+# (libhgei-dt-qemu.pc; the build's compile and link lines must carry the prefix's paths
+# and the QEMU quirk, and the same build without PKG_CONFIG_PATH must fail: no other
+# route exists), then booted on QEMU under OpenSBI, where one SGEI must wake its vCPU;
+# the same example linked through libhgei-dt.pc (the portable archives); libhgei.a
+# alone needing nothing of libfdt (a hypervisor with its own devicetree code links
+# only the allocator); a staged install (DESTDIR) whose .pc files name PREFIX, not the
+# staging directory; and the installed host library, linked with the emulated-hart
+# harness into the allocator's unit test, which must pass as it does from the source
+# tree.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,7 +20,7 @@ prefix=$BUILD/example-prefix
 mkdir -p "$out"
 passed=0 failed=0
 
-rm -rf "$prefix" "$BUILD/example" "$BUILD/example-nopc"
+rm -rf "$prefix" "$BUILD/example" "$BUILD/example-nopc" "$BUILD/example-portable"
 if make --no-print-directory -s install PREFIX="$top/$prefix" >"$out/install.log" 2>&1 &&
    PKG_CONFIG_PATH="$top/$prefix/lib/pkgconfig" make --no-print-directory \
 	-C examples/minimal BUILD="$top/$BUILD/example" >"$out/build.log" 2>&1; then
@@ -27,26 +30,47 @@ else
 	echo "FAIL install or example build, see $out/"
 fi
 
-# The flags came from libhgei-dt.pc: the compile line has the prefix's include
-# directory, the link line its lib directory and -lhgei before -lfdt (a static link
-# resolves left to right).
-if grep -q -- "gcc .* -I$top/$prefix/include .*-c -o .*main.o main.c" "$out/build.log" &&
-   grep -q -- "gcc .*-o .*example.elf .* -L$top/$prefix/lib -lhgei -lfdt" "$out/build.log"; then
+# The flags came from libhgei-dt-qemu.pc: the compile line has the prefix's include
+# directory and the quirk, the link line its lib directory and discovery, the QEMU
+# allocator and libfdt in that order (a static link resolves left to right).
+if grep -q -- "gcc .* -I$top/$prefix/include -DHGEI_QUIRK_SGEIP_RECHECK.*-c -o .*main.o main.c" \
+	"$out/build.log" &&
+   grep -q -- "gcc .*-o .*example.elf .* -L$top/$prefix/lib -lhgei-dt -lhgei-qemu -lfdt" \
+	"$out/build.log"; then
 	passed=$((passed + 1))
 else
 	failed=$((failed + 1))
-	echo "FAIL example build: prefix's -I/-L/-lhgei -lfdt not on its command lines, see $out/build.log"
+	echo "FAIL example build: prefix's -I/-L, the quirk, -lhgei-dt -lhgei-qemu -lfdt not on its command lines, see $out/build.log"
+fi
+# The portable archives link too, with no quirk on the compile line.
+if PKG_CONFIG_PATH="$top/$prefix/lib/pkgconfig" make --no-print-directory -C examples/minimal \
+	HGEI_PC=libhgei-dt BUILD="$top/$BUILD/example-portable" >"$out/build-portable.log" 2>&1 &&
+   grep -q -- "-L$top/$prefix/lib -lhgei-dt -lhgei -lfdt" "$out/build-portable.log" &&
+   ! grep -q -- "HGEI_QUIRK" "$out/build-portable.log"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL example build through libhgei-dt.pc, see $out/build-portable.log"
+fi
+# The allocator archive alone: nothing of libfdt or discovery left undefined in it.
+undef=$(riscv64-unknown-elf-nm -u "$prefix/lib/libhgei.a" "$prefix/lib/libhgei-qemu.a" 2>&1 |
+	grep -E ' (fdt_|hgei_dt_)' || true)
+if [ -f "$prefix/lib/libhgei-dt.a" ] && [ -f "$prefix/lib/libhgei-qemu.a" ] && [ -z "$undef" ]; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL installed archives: libhgei-dt.a/libhgei-qemu.a missing or the allocator needs: $undef"
 fi
 # PKG_CONFIG_LIBDIR empty: pkg-config sees no .pc file at all, so the build must stop.
 if PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR= make --no-print-directory -C examples/minimal \
 	BUILD="$top/$BUILD/example-nopc" >"$out/build-nopc.log" 2>&1; then
 	failed=$((failed + 1))
-	echo "FAIL example built without pkg-config finding libhgei-dt, see $out/build-nopc.log"
-elif grep -q 'found no libhgei-dt' "$out/build-nopc.log"; then
+	echo "FAIL example built without pkg-config finding libhgei-dt-qemu, see $out/build-nopc.log"
+elif grep -q 'found no libhgei-dt-qemu' "$out/build-nopc.log"; then
 	passed=$((passed + 1))
 else
 	failed=$((failed + 1))
-	echo "FAIL example build without libhgei-dt.pc: not the expected error, see $out/build-nopc.log"
+	echo "FAIL example build without libhgei-dt-qemu.pc: not the expected error, see $out/build-nopc.log"
 fi
 
 # DESTDIR stages the tree; the .pc files must name PREFIX, and pkg-config resolves them
@@ -58,8 +82,12 @@ if make --no-print-directory -s install DESTDIR="$stage" PREFIX=/opt/hartgei \
    [ -f "$stage/opt/hartgei/lib/libhgei.a" ] && [ -f "$stage/opt/hartgei/include/hgei.h" ] &&
    grep -qx 'prefix=/opt/hartgei' "$stage/opt/hartgei/lib/pkgconfig/libhgei.pc" &&
    grep -qx 'prefix=/opt/hartgei' "$stage/opt/hartgei/lib/pkgconfig/libhgei-dt.pc" &&
+   grep -qx 'prefix=/opt/hartgei' "$stage/opt/hartgei/lib/pkgconfig/libhgei-qemu.pc" &&
    [ "$(PKG_CONFIG_SYSROOT_DIR=$stage PKG_CONFIG_PATH=$stage/opt/hartgei/lib/pkgconfig \
-	pkg-config --libs libhgei-dt | xargs)" = "-L$stage/opt/hartgei/lib -lhgei -lfdt" ]; then
+	pkg-config --libs libhgei-dt | xargs)" = "-L$stage/opt/hartgei/lib -lhgei-dt -lhgei -lfdt" ] &&
+   [ "$(PKG_CONFIG_SYSROOT_DIR=$stage PKG_CONFIG_PATH=$stage/opt/hartgei/lib/pkgconfig \
+	pkg-config --libs libhgei-dt-qemu | xargs)" = \
+	"-L$stage/opt/hartgei/lib -lhgei-dt -lhgei-qemu -lfdt" ]; then
 	passed=$((passed + 1))
 else
 	failed=$((failed + 1))

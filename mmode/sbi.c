@@ -3,7 +3,6 @@
  * SBI dispatcher: the extensions the HS-mode runtime uses (firmware/sbi.c), nothing
  * else. Everything unknown returns SBI_ERR_NOT_SUPPORTED.
  */
-#include "../sbi.h"
 #include "mmode.h"
 
 #define SBI_SPEC_VERSION	(2UL << 24)	/* 2.0 */

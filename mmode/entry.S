@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Reset entry, trap vectors and the way down to HS-mode for the M-mode layer.
- * Every hart arrives at mm_reset (0x80000000) with a0 = hartid, a1 = the DTB.
+ * Reset entry and the boot-time trap vector of the M-mode layer. Every hart arrives at
+ * mm_reset (0x80000000) with a0 = hartid, a1 = the DTB. The vector a hart keeps once
+ * it runs below M is in trap_vector.S, the way down to HS-mode in enter.S, the data
+ * they share in data.c: this file calls into boot, nothing calls into it.
  */
 #include "mmode.h"
 
@@ -95,82 +97,15 @@ mm_probe_vector:
 	li	t5, 1
 	mret
 
-/*
- * mtvec once the hart runs below M: every register is saved, so SBI calls can return
- * a0/a1 through the frame and an interrupt taken from VS/VU returns untouched.
- * A trap taken in M-mode itself (a bug) lands on the same stack top; mm_trap() sees
- * MPP = M and stops the machine without returning.
- */
-	.balign	4
-	.globl	mm_trap_vector
-mm_trap_vector:
-	csrrw	sp, mscratch, sp
-	addi	sp, sp, -FRAME_SIZE
-	.irp	r, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-	sd	x\r, \r * REG_SIZE(sp)
-	.endr
-	csrr	t0, mscratch
-	sd	t0, 2 * REG_SIZE(sp)
-	addi	t0, sp, FRAME_SIZE
-	csrw	mscratch, t0
-	mv	a0, sp
-	call	mm_trap
-	.irp	r, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-	ld	x\r, \r * REG_SIZE(sp)
-	.endr
-	ld	sp, 2 * REG_SIZE(sp)
-	mret
-
-/* mm_enter_s(addr, a0, a1): HS-mode (V = 0, satp untouched = 0) at addr. */
-	.globl	mm_enter_s
-mm_enter_s:
-	csrw	mepc, a0
-	li	t0, (3 << 11)
-	csrc	mstatus, t0
-	li	t0, (1 << 11)		/* MPP = S */
-	csrs	mstatus, t0
-	li	t0, 1
-	slli	t0, t0, 39		/* MPV = 0: HS, not VS */
-	csrc	mstatus, t0
-	la	t0, mm_trap_vector
-	csrw	mtvec, t0
-	csrr	t0, mhartid
-	addi	t0, t0, 1
-	slli	t0, t0, MM_STACK_SHIFT
-	la	t1, mm_stacks
-	add	t0, t0, t1
-	csrw	mscratch, t0
-	mv	a0, a1
-	mv	a1, a2
-	/* Leave no M-mode pointers behind in registers S-mode sees. */
-	li	sp, 0
-	li	t0, 0
-	li	t1, 0
-	li	a2, 0
-	mret
-
-/* HSM hart_stop, from inside a trap: drop the trap frame and park on a clean stack. */
-	.globl	mm_park_fresh_stack
-mm_park_fresh_stack:
-	csrr	sp, mscratch
-	j	mm_park
-
 	.data
 	.balign	4
 /* Not in .bss: used before cold boot zeroes it. The loader provides the zeros. */
 mm_lottery:
 	.word	0
-	.globl	mm_cold_done
-mm_cold_done:
-	.word	0
 mm_over_range_claim:
 	.word	0
 
 	.bss
-	.balign	64
-	.globl	mm_stacks
-mm_stacks:
-	.space	MM_MAX_HARTS * MM_STACK_SIZE
 	.balign	16
 mm_cold_stack:
 	.space	MM_COLD_STACK_SIZE

@@ -3,7 +3,9 @@
  * Per-hart machine-mode set-up, run by every hart before it first leaves M-mode:
  * PMP, trap delegation, counter access and the extension enables HS-mode needs.
  * mtvec is still mm_probe_vector here, so CSRs a hart may lack are written with
- * mm_csr_try_write() and simply stay absent.
+ * mm_csr_try_write() and simply stay absent; the last step installs the trap vector
+ * the hart keeps once it runs below M (here rather than in mm_enter_s(): the vector
+ * reaches SBI and HSM, which call mm_enter_s()).
  */
 #include "mmode.h"
 
@@ -33,4 +35,7 @@ void mm_hart_setup(void)
 	 * ours to write. mstatus: MPRV, TVM, TW, TSR all 0 from reset. */
 	mm_csr_write(CSR_MIP, 0);
 	mm_csr_write(CSR_MIE, MIP_MSIP);
+	/* Until mm_enter_s() no trap is expected (mstatus.MIE = 0, wfi wakes without
+	 * one); a fault now stops the machine with a report instead of being skipped. */
+	mm_csr_write(CSR_MTVEC, (uintptr_t)mm_trap_vector);
 }

@@ -2,10 +2,6 @@
 /* Cold boot (the lottery winner) and warm boot (every other hart), from entry.S. */
 #include "mmode.h"
 
-struct mm_hart mm_harts[MM_MAX_HARTS];
-struct mm_platform mm_plat;
-extern _Atomic uint32_t mm_cold_done;	/* entry.S, .data */
-
 /* The HS-mode runtime's entry point (firmware/entry.S). */
 extern char _start[];
 
@@ -72,13 +68,4 @@ void mm_warm_boot(unsigned long hartid)
 void mm_hart_over_range(unsigned long hartid)
 {
 	mm_die("hartid beyond MM_MAX_HARTS, rebuild with a larger -DMM_MAX_HARTS", hartid);
-}
-
-int mm_s_range_ok(uintptr_t addr, size_t len)
-{
-	uintptr_t end = addr + len;
-
-	if (end < addr || addr < mm_plat.ram_base || end > mm_plat.ram_end)
-		return 0;
-	return end <= (uintptr_t)__mm_start || addr >= (uintptr_t)__mm_end;
 }

@@ -20,15 +20,6 @@ static struct {
 } intc[MM_MAX_HARTS];
 static uint32_t nr_intc;
 
-uint64_t mm_dt_cells(const fdt32_t *p, int cells)
-{
-	uint64_t v = 0;
-
-	while (cells-- > 0)
-		v = (v << 32) | fdt32_to_cpu(*p++);
-	return v;
-}
-
 static void parse_memory(const void *dtb)
 {
 	int ac = fdt_address_cells(dtb, 0), sc = fdt_size_cells(dtb, 0);

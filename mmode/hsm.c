@@ -55,7 +55,11 @@ void mm_hsm_stop(void)
 	mm_csr_write(CSR_MIE, MIP_MSIP);
 	mm_csr_clear(CSR_MIP, MIP_SSIP | MIP_STIP);
 	atomic_store_explicit(&self->hsm, MM_HSM_STOPPED, memory_order_release);
-	mm_park_fresh_stack();
+	/* From inside a trap: drop the trap frame and park on the clean top of this hart's
+	 * trap stack (mscratch). Here, not in a .S of its own: that would call mm_park()
+	 * back in this file. */
+	__asm__ volatile("csrr sp, mscratch\n\tj mm_park" ::: "memory");
+	__builtin_unreachable();
 }
 
 /*

@@ -30,13 +30,18 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "hgei_arch_riscv.h"
 
-/* The same inline CSR access lib/hgei uses (include/hgei_arch_riscv.h). */
-#define mm_csr_read(csr)	hgei_csr_read(csr)
-#define mm_csr_write(csr, v)	hgei_csr_write(csr, v)
-#define mm_csr_set(csr, v)	hgei_csr_set(csr, v)
-#define mm_csr_clear(csr, v)	hgei_csr_clear(csr, v)
+/* CSR access, this layer's own: it shares only the encodings (hgei_riscv_enc.h) with
+ * the library and the runtime, no code, so it builds and links as a firmware of its
+ * own. "memory": a CSR write can change what later loads and stores do (PMP, mstatus). */
+#define mm_csr_read(csr) ({ uint64_t __v; \
+	__asm__ volatile("csrr %0, %1" : "=r"(__v) : "i"(csr) : "memory"); __v; })
+#define mm_csr_write(csr, v) \
+	__asm__ volatile("csrw %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
+#define mm_csr_set(csr, v) \
+	__asm__ volatile("csrs %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
+#define mm_csr_clear(csr, v) \
+	__asm__ volatile("csrc %0, %1" :: "i"(csr), "rK"((uint64_t)(v)) : "memory")
 
 /*
  * Writes a CSR the hart may not implement: only valid while mtvec = mm_probe_vector
@@ -96,8 +101,12 @@ struct mm_platform {
 	struct mm_pmp pmp;
 };
 
+/* data.c */
 extern struct mm_hart mm_harts[MM_MAX_HARTS];
 extern struct mm_platform mm_plat;
+extern uint8_t mm_stacks[];
+extern _Atomic uint32_t mm_cold_done;
+/* linker-m.ld */
 extern char __mm_start[], __mm_end[];
 
 static inline struct mm_hart *mm_hart(unsigned long hartid)
@@ -112,20 +121,37 @@ static inline struct mm_hart *mm_self(void)
 
 /* True when [addr, addr + len) lies in RAM and outside this layer's memory: what S-mode
  * may hand us as a buffer or an entry point. */
-int mm_s_range_ok(uintptr_t addr, size_t len);
+static inline int mm_s_range_ok(uintptr_t addr, size_t len)
+{
+	uintptr_t end = addr + len;
 
-/* entry.S */
+	if (end < addr || addr < mm_plat.ram_base || end > mm_plat.ram_end)
+		return 0;
+	return end <= (uintptr_t)__mm_start || addr >= (uintptr_t)__mm_end;
+}
+
+/* Big-endian devicetree cells to a number (devicetree.c and pmp.c). */
+static inline uint64_t mm_dt_cells(const uint32_t *p, int cells)
+{
+	uint64_t v = 0;
+
+	while (cells-- > 0)
+		v = (v << 32) | __builtin_bswap32(*p++);
+	return v;
+}
+
+/* entry.S: reset and the boot-time vector. */
 void mm_probe_vector(void);
+/* trap_vector.S: the vector once a hart runs below M (installed by mm_hart_setup()). */
 void mm_trap_vector(void);
+/* enter.S */
 void mm_enter_s(uintptr_t addr, unsigned long a0, unsigned long a1) __attribute__((noreturn));
-void mm_park_fresh_stack(void) __attribute__((noreturn));
 
 /* setup.c: this hart's PMP, delegation, counters and extension enables. */
 void mm_hart_setup(void);
 
 /* devicetree.c: cold boot only. */
 void mm_dt_parse(const void *dtb);
-uint64_t mm_dt_cells(const uint32_t *p, int cells);	/* big-endian cells to a number */
 
 /* pmp.c: the plan (cold boot, from the devicetree) and each hart's copy of it. */
 void mm_pmp_plan(const void *dtb);
