@@ -73,10 +73,14 @@ GDB_PORT	?= 1234
 debug: setup firmware firmware-m
 	@tools/boot.sh $(BOOT_ARGS) --gdb $(GDB_PORT)
 
+# make run and make image link the board bring-up stages (FW_STAGES, mk/firmware.mk);
+# make test's builds add migration and overcommit, and the suites that build variants
+# of their own name theirs (the environment carries TEST_STAGES to the rest).
+TEST_STAGES	:= selftest guest migrate overcommit
 test: setup setup-opensbi19
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory image OPENSBI=1.9
-	@BUILD=$(BUILD) tests/run.sh
+	@$(MAKE) --no-print-directory all FW_STAGES="$(TEST_STAGES)"
+	@$(MAKE) --no-print-directory image OPENSBI=1.9 FW_STAGES="$(TEST_STAGES)"
+	@FW_STAGES="$(TEST_STAGES)" BUILD=$(BUILD) tests/run.sh
 
 topologies:
 	@tools/boot.sh --list

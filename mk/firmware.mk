@@ -17,11 +17,11 @@ RT_C_SRCS	:= firmware/boot.c firmware/console.c firmware/exit.c firmware/hart.c 
 		   firmware/trap.c firmware/trap_init.c firmware/wait.c
 RT_S_SRCS	:= firmware/entry.S firmware/secondary_entry.S firmware/trap_vector.S
 # The stages a build links (firmware/stage.h; checks/): the runtime calls whatever is
-# linked. The default (make run, make image, most of make test) boots the board
-# bring-up stages (the per-hart MSI self-test and the guest stage), migration and
-# overcommit; the stress, hotplug and quirk builds name theirs; FW_STAGES= builds the
-# runtime alone, which brings every hart's lines up and reports them.
-FW_STAGES	?= selftest guest migrate overcommit
+# linked. The default (make run, make image) is the board bring-up: the per-hart MSI
+# self-test and the guest stage; make test adds migration and overcommit (TEST_STAGES
+# in the Makefile); the stress, hotplug and quirk builds name theirs; FW_STAGES=
+# builds the runtime alone, which brings every hart's lines up and reports them.
+FW_STAGES	?= selftest guest
 VCPU_SRCS	:= vcpu/vcpu.c vcpu/gstage.c vcpu/vcpu_switch.S
 STAGE_SRCS_selftest	:= checks/selftest.c
 STAGE_SRCS_guest	:= checks/guest_stage.c checks/guest.S $(VCPU_SRCS)
