@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The boot hart: checks the devicetree, finds every cpu and every hart's IMSIC slot,
- * prepares each hart's stack, TLS and state, and starts the others through SBI HSM.
+ * The boot hart: checks the devicetree, finds every cpu and every hart's IMSIC slot
+ * (one discovery pass), prepares each hart's stack, TLS and state, and starts the
+ * others through SBI HSM.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,51 +22,12 @@ static int cmp_hartid(const void *a, const void *b)
 	return x->hartid < y->hartid ? -1 : x->hartid > y->hartid;
 }
 
-static bool cpu_enabled(const void *dtb, int node)
-{
-	const char *status = fdt_getprop(dtb, node, "status", NULL);
-
-	return !status || !strcmp(status, "okay") || !strcmp(status, "ok");
-}
-
-/* Every enabled cpu node of /cpus, sorted by hartid. Disabled cpus are left out. */
-static void collect_cpus(const void *dtb)
-{
-	int cpus = fdt_path_offset(dtb, "/cpus"), node, len;
-	int ac = fdt_address_cells(dtb, cpus);
-	uint32_t n = 0;
-
-	if (cpus < 0)
-		fw_fatal("devicetree has no /cpus node\n");
-	if (ac < 1 || ac > 2)
-		fw_fatal("/cpus: #address-cells %d unsupported\n", ac);
-	fdt_for_each_subnode(node, dtb, cpus)
-		n++;
-	fw_harts = fw_heap_alloc((size_t)n * sizeof(*fw_harts), 64);
-	fdt_for_each_subnode(node, dtb, cpus) {
-		const char *type = fdt_getprop(dtb, node, "device_type", NULL);
-		const fdt32_t *reg = fdt_getprop(dtb, node, "reg", &len);
-
-		if (!type || strcmp(type, "cpu"))
-			continue;
-		if (!reg || len != ac * 4) {
-			fw_printf("boot: %s: cpu without a valid reg, skipped\n",
-				  fdt_get_name(dtb, node, NULL));
-			continue;
-		}
-		if (!cpu_enabled(dtb, node))
-			continue;
-		fw_harts[fw_nr_harts++].hartid = fdt32_to_cpu(reg[ac - 1]);
-	}
-	qsort(fw_harts, fw_nr_harts, sizeof(*fw_harts), cmp_hartid);
-	for (uint32_t i = 0; i < fw_nr_harts; i++) {
-		fw_harts[i].index = i;
-		if (i && fw_harts[i].hartid == fw_harts[i - 1].hartid)
-			fw_fatal("/cpus: hartid %u appears twice\n", fw_harts[i].hartid);
-	}
-}
-
-static void discover_imsics(const void *dtb)
+/*
+ * The devicetree, read once: discovery (lib/hgei/dt) fills fw_dt with every hart's
+ * IMSIC slot and lists the cpu nodes of /cpus it walked on the way (fw_dt.cpus), so
+ * the runtime does not walk /cpus again. Every dt error is printed with its node path.
+ */
+static void discover(const void *dtb)
 {
 	char path[128];
 	int err;
@@ -96,8 +58,32 @@ static void discover_imsics(const void *dtb)
 		fw_printf("dt error: %u more errors not shown\n", fw_dt.nr_errors_dropped);
 	if (err == -HGEI_EBADF)
 		fw_fatal("devicetree rejected by discovery\n");
-	for (uint32_t i = 0; i < fw_nr_harts; i++)
+}
+
+/*
+ * The runtime's harts: every enabled cpu discovery found in /cpus (a usable reg,
+ * status okay; a cpu without a usable reg was reported as a dt error), sorted by
+ * hartid, each with its discovered IMSIC slot if it has one.
+ */
+static void collect_cpus(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < fw_dt.nr_cpus; i++)
+		n += fw_dt.cpus[i].enabled;
+	if (!n)
+		fw_fatal("devicetree: no enabled cpu with a usable reg in /cpus\n");
+	fw_harts = fw_heap_alloc((size_t)n * sizeof(*fw_harts), 64);
+	for (uint32_t i = 0; i < fw_dt.nr_cpus; i++)
+		if (fw_dt.cpus[i].enabled)
+			fw_harts[fw_nr_harts++].hartid = fw_dt.cpus[i].hartid;
+	qsort(fw_harts, fw_nr_harts, sizeof(*fw_harts), cmp_hartid);
+	for (uint32_t i = 0; i < fw_nr_harts; i++) {
+		fw_harts[i].index = i;
+		if (i && fw_harts[i].hartid == fw_harts[i - 1].hartid)
+			fw_fatal("/cpus: hartid %u appears twice\n", fw_harts[i].hartid);
 		fw_harts[i].dt = hgei_dt_find(&fw_dt, fw_harts[i].hartid);
+	}
 }
 
 static void start_harts(void)
@@ -140,14 +126,14 @@ void fw_boot_main(unsigned long hartid, const void *dtb)
 		fw_fatal("devicetree at %p: %s\n", dtb, fdt_strerror(err));
 	fw_boot_hartid = hartid;
 	fw_heap_init(dtb);
-	collect_cpus(dtb);
+	discover(dtb);
+	collect_cpus();
 	self = fw_hart_by_id(hartid);
 	if (!self)
 		fw_fatal("boot hart %lu is not an enabled cpu in /cpus\n", hartid);
 	self->tls = (uintptr_t)fw_boot_tls;
 	fw_self = self;
 	fw_trap_init();
-	discover_imsics(dtb);
 	fw_printf("hartgei: %u harts in /cpus, %u with an S-level IMSIC\n", fw_nr_harts,
 		  fw_dt.nr_harts);
 	fw_for_each_stage(st)

@@ -27,16 +27,18 @@ struct hgei_dt_hart {
 };
 
 /**
- * Scratch for discovery: the phandle -> cpu map, one entry per cpu node, sorted by
- * phandle so each interrupts-extended entry resolves in O(log n) instead of the
- * linear scan fdt_node_offset_by_phandle() does. Caller-provided, contents private.
+ * One cpu node of /cpus (device_type "cpu"). Discovery uses the array as its
+ * phandle -> cpu map, sorted by phandle so each interrupts-extended entry resolves in
+ * O(log n) instead of the linear scan fdt_node_offset_by_phandle() does; afterwards
+ * it is the caller's list of /cpus, so a runtime need not walk /cpus itself: hartid
+ * and enabled are published, the other fields are private.
  */
 struct hgei_dt_cpu {
-	uint32_t phandle;	/* of the cpu's riscv,cpu-intc node */
-	uint32_t hartid;
+	uint32_t phandle;	/* of the cpu's riscv,cpu-intc node; 0: none usable */
+	uint32_t hartid;	/* the cpu's reg; HGEI_DT_NO_HART when it is unusable */
 	uint32_t claimed;	/* 1 + harts[] index once an S-level entry names it, else 0 */
 	uint8_t intc_cells;	/* #interrupt-cells of the riscv,cpu-intc node */
-	uint8_t enabled;	/* cpu status is okay */
+	uint8_t enabled;	/* reg usable and status okay: a hart to run */
 };
 
 /** An error found while parsing; names the node and, where it applies, the hart. */
@@ -51,7 +53,8 @@ struct hgei_dt_error {
  * The result of discovery. The caller provides the storage (the firmware sizes it from
  * the number of cpu nodes, the host tool with malloc): harts[] and cpus[] must each
  * hold at least hgei_dt_count_cpus() entries, or discovery fails with -HGEI_E2BIG.
- * harts[] ends up sorted by hartid; cpus[] is scratch, meaningless afterwards.
+ * harts[] ends up sorted by hartid; cpus[0..nr_cpus) lists every cpu node of /cpus
+ * read before the walk ended, in no particular order (struct hgei_dt_cpu).
  */
 struct hgei_dt_table {
 	struct hgei_dt_hart *harts;
@@ -59,8 +62,8 @@ struct hgei_dt_table {
 	struct hgei_dt_error *errors;
 	uint32_t nr_errors, max_errors;
 	uint32_t nr_errors_dropped;	/* errors beyond max_errors, counted not stored */
-	struct hgei_dt_cpu *cpus;	/* scratch, see struct hgei_dt_cpu */
-	uint32_t max_cpus;
+	struct hgei_dt_cpu *cpus;	/* see struct hgei_dt_cpu */
+	uint32_t nr_cpus, max_cpus;
 };
 
 /**

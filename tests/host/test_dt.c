@@ -249,6 +249,24 @@ static void test_defaults(void)
 	CHECK_EQ(t.harts[0].err, -HGEI_ENOENT);
 }
 
+/* The published /cpus entry for @hartid, or NULL. */
+static const struct hgei_dt_cpu *cpu_of(const struct hgei_dt_table *t, uint32_t hartid)
+{
+	for (uint32_t i = 0; i < t->nr_cpus; i++)
+		if (t->cpus[i].hartid == hartid)
+			return &t->cpus[i];
+	return NULL;
+}
+
+static uint32_t cpus_enabled(const struct hgei_dt_table *t)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < t->nr_cpus; i++)
+		n += t->cpus[i].enabled;
+	return n;
+}
+
 static void test_cpus(void)
 {
 	struct tree tr = { .nr = 4, .guest_bits = 1, .hartid_step = 3, .disabled_cpu = 2 };
@@ -260,6 +278,11 @@ static void test_cpus(void)
 	CHECK(hgei_dt_find(&t, 3) == NULL, "disabled hart 3 listed");
 	CHECK(hgei_dt_find(&t, 6) && hgei_dt_find(&t, 6)->slot_pa == BASE + 2 * 0x2000,
 	      "hart 6 slot");
+	/* /cpus as published for the runtime: every cpu, the disabled one marked so. */
+	CHECK_EQ(t.nr_cpus, 4);
+	CHECK_EQ(cpus_enabled(&t), 3);
+	CHECK(cpu_of(&t, 3) && !cpu_of(&t, 3)->enabled, "disabled hart 3 not published");
+	CHECK(cpu_of(&t, 6) && cpu_of(&t, 6)->enabled, "hart 6 not published");
 
 	/* A 64-bit hartid cannot be named in the table. */
 	tr = (struct tree){ .nr = 2, .cpu_addr_cells = 2 };
@@ -296,6 +319,11 @@ static void test_bad_cpu_reg(void)
 	      hgei_dt_find(&t, 2)->dt_guest_files == 1 && !hgei_dt_find(&t, 2)->err,
 	      "hart 2 lost its slot");
 	CHECK(hgei_dt_find(&t, 3) && hgei_dt_find(&t, 3)->dt_guest_files == 1, "hart 3");
+	/* Published too, but as no hart the runtime may start. */
+	CHECK_EQ(t.nr_cpus, 4);
+	CHECK_EQ(cpus_enabled(&t), 3);
+	CHECK(cpu_of(&t, HGEI_DT_NO_HART) && !cpu_of(&t, HGEI_DT_NO_HART)->enabled,
+	      "cpu without a usable reg");
 }
 
 /* A header and blocks in order but no root node (a fuzzer finding): refused as a

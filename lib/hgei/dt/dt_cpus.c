@@ -29,17 +29,18 @@ int hgei_dt_count_cpus(const void *fdt, size_t size)
 }
 
 /*
- * Enters the cpu whose properties @p holds, once its children have been seen; false
- * when nothing can name it (no intc, no phandle, no usable #interrupt-cells). A cpu
- * whose reg is unusable is still entered, as disabled: its interrupts-extended entries
- * then keep their length and position, so only that hart is lost, not every hart
- * listed after it.
+ * Enters the cpu whose properties @p holds, once its children have been seen. Every
+ * cpu is entered, so the table can publish /cpus (hartid, enabled) to its caller; one
+ * that nothing can name (no intc, no phandle, no usable #interrupt-cells) gets
+ * phandle 0, which no lookup matches. A cpu whose reg is unusable is entered as
+ * disabled: its interrupts-extended entries then keep their length and position, so
+ * only that hart is lost, not every hart listed after it.
  */
-static bool dt_cpu_read(struct dt_ctx *c, const struct dt_cpu_pending *p,
+static void dt_cpu_read(struct dt_ctx *c, const struct dt_cpu_pending *p,
 			struct hgei_dt_cpu *e)
 {
 	const struct dt_prop *reg = &p->cp[CPU_REG], *ip = p->ip;
-	uint32_t addr_cells = c->cpu_addr_cells;
+	uint32_t addr_cells = c->cpu_addr_cells, phandle;
 	uint64_t id = HGEI_DT_NO_HART;
 	bool named = false;
 
@@ -54,22 +55,24 @@ static bool dt_cpu_read(struct dt_ctx *c, const struct dt_cpu_pending *p,
 	} else {
 		named = true;
 	}
+	e->hartid = (uint32_t)id;
+	e->claimed = 0;
+	e->enabled = named && dt_prop_okay(&p->cp[CPU_STATUS]);
+	e->phandle = 0;
+	e->intc_cells = 0;
 	if (p->intc < 0)
-		return false;
-	e->phandle = dt_prop_phandle(&ip[INTC_PHANDLE], &ip[INTC_LINUX_PHANDLE]);
-	if (!e->phandle)
-		return false;
+		return;
+	phandle = dt_prop_phandle(&ip[INTC_PHANDLE], &ip[INTC_LINUX_PHANDLE]);
+	if (!phandle)
+		return;
 	if (!ip[INTC_CELLS].val || ip[INTC_CELLS].len != 4 ||
 	    fdt32_ld(ip[INTC_CELLS].val) < 1 || fdt32_ld(ip[INTC_CELLS].val) > 2) {
 		dt_error(c, p->intc, (uint32_t)id, -HGEI_EINVAL,
 			 "riscv,cpu-intc #interrupt-cells missing or not 1..2");
-		return false;
+		return;
 	}
 	e->intc_cells = (uint8_t)fdt32_ld(ip[INTC_CELLS].val);
-	e->hartid = (uint32_t)id;
-	e->claimed = 0;
-	e->enabled = named && dt_prop_okay(&p->cp[CPU_STATUS]);
-	return true;
+	e->phandle = phandle;
 }
 
 static bool dt_cpu_less(void *ctx, uint32_t a, uint32_t b)
@@ -114,8 +117,8 @@ static void dt_cpu_done(struct dt_ctx *c)
 {
 	struct dt_cpu_pending *p = &c->cpu;
 
-	if (p->node >= 0 && dt_cpu_read(c, p, &c->t->cpus[c->nr_cpus]))
-		c->nr_cpus++;
+	if (p->node >= 0)
+		dt_cpu_read(c, p, &c->t->cpus[c->nr_cpus++]);
 	p->node = -1;
 }
 
@@ -178,6 +181,9 @@ struct hgei_dt_cpu *dt_cpus_find(struct dt_ctx *c, uint32_t phandle)
 {
 	uint32_t lo = 0, hi = c->nr_cpus;
 
+	/* 0 is no phandle: the cpus nothing can name carry it. */
+	if (!phandle)
+		return NULL;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		struct hgei_dt_cpu *e = &c->t->cpus[mid];

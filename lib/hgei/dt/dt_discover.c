@@ -12,6 +12,7 @@
 static void dt_table_clear(struct hgei_dt_table *t)
 {
 	t->nr_harts = 0;
+	t->nr_cpus = 0;
 	t->nr_errors = 0;
 	t->nr_errors_dropped = 0;
 }
@@ -156,5 +157,6 @@ int hgei_dt_discover(const void *fdt, size_t size, struct hgei_dt_table *t)
 		dt_error(&c, 0, HGEI_DT_NO_HART, -HGEI_ENOENT,
 			 "no okay S-level riscv,imsics node");
 	dt_table_finish(&c);
+	t->nr_cpus = c.nr_cpus;
 	return c.first_err;
 }
