@@ -84,6 +84,7 @@
 #define CSR_HGEIE		HGEI_CSR_HGEIE
 #define CSR_HTVAL		0x643
 #define CSR_HVIP		0x645
+#define CSR_HIP			HGEI_CSR_HIP
 #define CSR_HGATP		0x680
 #define CSR_HGEIP		HGEI_CSR_HGEIP
 

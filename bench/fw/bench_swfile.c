@@ -24,9 +24,6 @@
 #include "bench_fw.h"
 
 #define SW_ID		5
-#define CSR_HVIP	0x645
-#define CSR_HIP_	0x644
-#define HVIP_VSEIP	(1UL << 10)
 
 static void sw_wake(void *owner, uint32_t hartid, unsigned line)
 {
@@ -89,7 +86,7 @@ static __attribute__((noinline)) uint64_t deliver(uint32_t value)
 {
 	if (hgei_swfile_msi(&sw, value) || hgei_swfile_vseip(&sw))
 		csr_set(CSR_HVIP, HVIP_VSEIP);
-	return csr_read(CSR_HIP_) & HVIP_VSEIP;
+	return csr_read(CSR_HIP) & HVIP_VSEIP;
 }
 
 static __attribute__((noinline)) uint32_t claim(void)
@@ -135,7 +132,7 @@ void bench_swfile(struct fw_hart *self)
 		t0 = bench_instret();
 		got = claim();
 		cl[r] = bench_instret() - t0;
-		bad += !seen || got != (SW_ID << 16 | SW_ID) || (csr_read(CSR_HIP_) & HVIP_VSEIP);
+		bad += !seen || got != (SW_ID << 16 | SW_ID) || (csr_read(CSR_HIP) & HVIP_VSEIP);
 	}
 	for (unsigned r = 0; r < BENCH_RUNS; r++) {
 		uint64_t t0;
