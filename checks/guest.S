@@ -25,6 +25,14 @@ fw_guest_start:
 /* a0, a1: identities to enable; a2: the data page. */
 	.globl	fw_guest_entry
 fw_guest_entry:
+	li	t1, 1
+	sll	t2, t1, a0
+	sll	t3, t1, a1
+	or	a0, t2, t3
+/* a0: the eie0 mask to enable (the overcommit stage: identities 1..7); a2: the data
+ * page. */
+	.globl	fw_guest_entry_eie
+fw_guest_entry_eie:
 	mv	s0, a2
 	li	t0, GUEST_PAGE_SIZE
 	add	sp, s0, t0
@@ -37,12 +45,9 @@ fw_guest_entry:
 	li	t0, HGEI_VS_EITHRESHOLD	/* eithreshold = 0: every identity */
 	csrw	CSR_SISELECT, t0
 	csrw	CSR_SIREG, zero
-	sll	t2, t1, a0
-	sll	t3, t1, a1
-	or	t2, t2, t3
-	li	t0, HGEI_VS_EIE0		/* eie0: the two identities */
+	li	t0, HGEI_VS_EIE0		/* eie0: the identities */
 	csrw	CSR_SISELECT, t0
-	csrw	CSR_SIREG, t2
+	csrw	CSR_SIREG, a0
 	li	t0, HGEI_VS_EIDELIVERY	/* read back what reached the file */
 	csrw	CSR_SISELECT, t0
 	csrr	a0, CSR_SIREG
@@ -84,7 +89,8 @@ guest_report:
 fw_guest_resume:
 	j	fw_guest_wait
 
-/* The supervisor external interrupt (scause 9). instret is read second so the
+/* The supervisor external interrupt (scause 9): one claim, reported before the next
+ * interrupt is taken. instret is read second so the
  * blocked-path count ends as close to the vector as a free register allows. */
 	.balign	4
 guest_vector:
@@ -107,6 +113,10 @@ guest_vector:
 	sd	t1, GUEST_PENDING(s0)
 	ld	t1, 0(sp)
 	addi	sp, sp, 16
+	/* Return masked: the next interrupt waits until this claim is reported (the
+	 * report unmasks), or it would overwrite GUEST_ID before HS has read it. */
+	li	t0, SSTATUS_SPIE
+	csrc	sstatus, t0
 	csrr	t0, sscratch
 	sret
 
