@@ -20,8 +20,10 @@
  * file it waits until the sender's emulated doorbell (hgei_swfile_msi() returning true)
  * marks it runnable and kicks the host.
  *
- * The sender (another hart) keeps every vCPU under fire: up to OC_IDS MSIs
- * outstanding each, identities 1..OC_IDS, an identity sent again only once its claim
+ * The sender (another hart) keeps every vCPU under fire: bursts of OC_IDS MSIs
+ * (identities 1..OC_IDS) once the last burst was claimed, so the guests also run dry
+ * and block, and one more whenever a redirect asks for it (an MSI that reaches the old
+ * file just before the redirect); an identity is sent again only once its claim
  * was reported, to wherever the vCPU's file is at that moment as published by the
  * redirect hook (a hardware file: an MSI store; the software file: hgei_swfile_msi(),
  * what a trapped guest store to the IMSIC page would call). So MSIs land in the middle
@@ -41,6 +43,9 @@
 #define OC_VCPUS	4
 #define OC_TURNS	48		/* 12 per vCPU */
 #define OC_IDS		7		/* identities 1..7, sent in turn */
+/* Claims that end a turn: more than the two MSIs a turn's redirects ask for (see
+ * redirect()), so a vCPU runs dry now and then and blocks. */
+#define OC_TURN_CLAIMS	3
 #define OC_EIE		(((1ULL << OC_IDS) - 1) << 1)
 #define OC_SLICES_PER_S	100
 #define VCPU_REG_A7	17
@@ -58,6 +63,10 @@ struct oc_vcpu {
 	_Atomic uint64_t target;
 	_Atomic uint64_t outstanding;	/* identities sent and not yet claimed */
 	_Atomic uint32_t sent, claimed;
+	/* The host's redirect asks for one more MSI now (release/acquire). */
+	_Atomic uint32_t want_one;
+	/* 1 while its guest runs (not while blocked): a burst waits for it to sleep. */
+	_Atomic uint32_t running;
 	/* 1 while blocked on its software file: the sender's doorbell clears it and
 	 * kicks the host (seq_cst on both sides, see sw_block()). */
 	_Atomic uint32_t sw_blocked;
@@ -158,9 +167,11 @@ static void redirect(void *owner, uint64_t file_pa)
 	struct oc_vcpu *v = oc_of(owner);
 	struct one_more m = { v, atomic_load_explicit(&v->sent, memory_order_acquire) };
 
+	atomic_store_explicit(&v->want_one, 1, memory_order_release);
 	kick(oc.sender);
 	oc_check(oc_wait(one_more_sent, &m), "no MSI to the old file before the redirect",
 		 (unsigned long)(v - oc.v));
+	atomic_store_explicit(&v->want_one, 0, memory_order_relaxed);
 	atomic_store_explicit(&v->target, file_pa, memory_order_relaxed);
 	/* seq_cst (a release for target): see no_msi_in_flight. */
 	atomic_fetch_add_explicit(&oc.gen, 1, memory_order_seq_cst);
@@ -334,7 +345,10 @@ static bool block(struct fw_hart *self, struct oc_vcpu *v)
 		oc_check(!err, "arm the blocked vCPU's line", (unsigned long)-err);
 		if (err)
 			return false;
+		atomic_store_explicit(&v->running, 0, memory_order_release);
+		kick(oc.sender);
 		woken = fw_vcpu_wait(&v->vcpu, self, &wd);
+		atomic_store_explicit(&v->running, 1, memory_order_relaxed);
 		/* fw_vcpu_wait() left the HS timer armed: the next slice. */
 		oc.timer_at = v->vcpu.timer_at;
 		oc.hw_wakes += woken;
@@ -346,7 +360,10 @@ static bool block(struct fw_hart *self, struct oc_vcpu *v)
 		atomic_store_explicit(&v->sw_blocked, 0, memory_order_relaxed);
 		return true;
 	}
+	atomic_store_explicit(&v->running, 0, memory_order_release);
+	kick(oc.sender);
 	woken = fw_wait_progress(sw_unblocked, v, &wd);
+	atomic_store_explicit(&v->running, 1, memory_order_relaxed);
 	oc_check(woken, "blocked vCPU on its software file not woken",
 		 (unsigned long)(v - oc.v));
 	oc.timer_at = 0;		/* the wait's slices moved the timer */
@@ -463,9 +480,14 @@ static bool run(struct fw_hart *self, struct oc_vcpu *v, bool (*done)(struct oc_
 
 static uint32_t turn_start;
 
+/* The turn's end: OC_TURN_CLAIMS MSIs claimed in it, and more outstanding. A vCPU
+ * that claimed the last of a burst runs on into its wfi and blocks (the sender's next
+ * burst waits for that), so the wake paths are taken on every topology. */
 static bool claimed_one(struct oc_vcpu *v)
 {
-	return atomic_load_explicit(&v->claimed, memory_order_relaxed) != turn_start;
+	return atomic_load_explicit(&v->claimed, memory_order_relaxed) - turn_start >=
+		       OC_TURN_CLAIMS &&
+	       atomic_load_explicit(&v->outstanding, memory_order_acquire);
 }
 
 static bool none_outstanding(struct oc_vcpu *v)
@@ -473,7 +495,7 @@ static bool none_outstanding(struct oc_vcpu *v)
 	return !atomic_load_explicit(&v->outstanding, memory_order_acquire);
 }
 
-/* One turn of @v: a line if there is one, then it runs until it claimed an MSI. */
+/* One turn of @v: a line if there is one, then it runs until claimed_one(). */
 static bool turn(struct fw_hart *self, struct oc_vcpu *v, unsigned t)
 {
 	bool ok;
@@ -485,7 +507,9 @@ static bool turn(struct fw_hart *self, struct oc_vcpu *v, unsigned t)
 		oc.sw_runs++;
 	fw_vcpu_load(&v->vcpu);
 	turn_start = atomic_load_explicit(&v->claimed, memory_order_relaxed);
+	atomic_store_explicit(&v->running, 1, memory_order_relaxed);
 	ok = run(self, v, claimed_one);
+	atomic_store_explicit(&v->running, 0, memory_order_release);
 	fw_vcpu_put(&v->vcpu);
 	v->last_run = t + 1;
 	oc.turns++;
@@ -540,13 +564,26 @@ static void host(struct fw_hart *self)
 
 /* ---- the sender ---------------------------------------------------------------- */
 
+/* What the sender owes @v now: a burst of OC_IDS once all its MSIs were claimed and
+ * it does not run (out of its turn, or blocked in its wfi: so a vCPU that runs dry
+ * blocks every time, and the armed line's SGEI or the doorbell wakes it), one when a
+ * redirect asks for it, else none. */
+static unsigned owed(struct oc_vcpu *v)
+{
+	uint64_t out = atomic_load_explicit(&v->outstanding, memory_order_acquire);
+
+	if (!out && !atomic_load_explicit(&v->running, memory_order_acquire))
+		return OC_IDS;
+	return out != OC_EIE && atomic_load_explicit(&v->want_one, memory_order_acquire);
+}
+
 static bool sendable(void *arg)
 {
 	(void)arg;
 	if (atomic_load_explicit(&oc.stop_sending, memory_order_acquire))
 		return true;
 	for (unsigned i = 0; i < OC_VCPUS; i++)
-		if (atomic_load_explicit(&oc.v[i].outstanding, memory_order_acquire) != OC_EIE)
+		if (owed(&oc.v[i]))
 			return true;
 	return false;
 }
@@ -592,14 +629,18 @@ static void send_loop(void)
 		}
 		for (unsigned i = 0; i < OC_VCPUS; i++) {
 			struct oc_vcpu *v = &oc.v[i];
-			uint64_t out = atomic_load_explicit(&v->outstanding,
-							    memory_order_acquire);
 
-			if (atomic_load_explicit(&oc.stop_sending, memory_order_acquire))
-				break;
-			/* The lowest identity not outstanding, if any. */
-			if (out != OC_EIE)
+			for (unsigned n = owed(v); n; n--) {
+				uint64_t out = atomic_load_explicit(&v->outstanding,
+								    memory_order_acquire);
+
+				if (atomic_load_explicit(&oc.stop_sending, memory_order_acquire) ||
+				    out == OC_EIE)
+					break;
+				atomic_store_explicit(&v->want_one, 0, memory_order_relaxed);
+				/* The lowest identity not outstanding. */
 				send_one(v, (unsigned)__builtin_ctzll(~out & OC_EIE));
+			}
 		}
 	}
 	atomic_store_explicit(&oc.sender_done, 1, memory_order_release);
