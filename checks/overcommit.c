@@ -400,18 +400,22 @@ static bool guest_call(struct oc_vcpu *v)
 	 * orders its next MSI of this identity after this claim. */
 	bit = a[0] <= OC_IDS ? 1ULL << a[0] : 0;
 	n = atomic_load_explicit(&v->claimed, memory_order_relaxed);
-	if (bit && (atomic_fetch_and_explicit(&v->outstanding, ~bit, memory_order_acq_rel) & bit))
+	if (bit && (atomic_fetch_and_explicit(&v->outstanding, ~bit, memory_order_acq_rel) & bit)) {
 		atomic_store_explicit(&v->claimed, n + 1, memory_order_relaxed);
-	else
-		atomic_fetch_add_explicit(&oc.misclaimed, 1, memory_order_relaxed);
-	kick(oc.sender);
-	return true;
+		kick(oc.sender);
+		return true;
+	}
+	/* Doubled or stray: the stage has failed; stop here (an identity that stays
+	 * pending would be claimed over and over, each claim looking like progress). */
+	atomic_fetch_add_explicit(&oc.misclaimed, 1, memory_order_relaxed);
+	oc_check(false, "claim of an identity not outstanding", a[0]);
+	return false;
 }
 
 /*
  * Runs @v (loaded) until @done(@v), slicing it with the HS timer as the guest stage
- * does; false on a failure (watchdog: no progress of the guest's pc, its claims or
- * anything anywhere for FW_STALL_S of this hart's running time).
+ * does; false on a failure (watchdog: no claim of @v and no progress anywhere for
+ * FW_STALL_S of this hart's running time).
  */
 static bool run(struct fw_hart *self, struct oc_vcpu *v, bool (*done)(struct oc_vcpu *))
 {
@@ -463,8 +467,10 @@ static bool run(struct fw_hart *self, struct oc_vcpu *v, bool (*done)(struct oc_
 			if ((cause & ~SCAUSE_IRQ) == IRQ_S_TIMER) {
 				/* The slice ended: re-armed on the next entry. */
 				oc.timer_at = 0;
-				if (fw_watchdog_expired(&wd, c->pc ^ (uint64_t)atomic_load_explicit(
-								&v->claimed, memory_order_relaxed) << 32)) {
+				/* Claims, not the pc: a guest that wakes from wfi for an
+				 * interrupt it never gets moves its pc forever. */
+				if (fw_watchdog_expired(&wd, atomic_load_explicit(
+								     &v->claimed, memory_order_relaxed))) {
 					oc_check(false, "vCPU made no progress", (unsigned long)c->pc);
 					ok = false;
 				}
