@@ -29,11 +29,14 @@ fw_guest_entry:
 	sll	t2, t1, a0
 	sll	t3, t1, a1
 	or	a0, t2, t3
-/* a0: the eie0 mask to enable (the overcommit stage: identities 1..7); a2: the data
- * page. */
+	li	a1, 0
+/* a0: the eie0 mask to enable; a1: 1 to take one interrupt at a time (each claim
+ * reported before the next interrupt: the overcommit stage, several MSIs pending);
+ * a2: the data page. */
 	.globl	fw_guest_entry_eie
 fw_guest_entry_eie:
 	mv	s0, a2
+	sd	a1, GUEST_ONE_AT_A_TIME(s0)
 	li	t0, GUEST_PAGE_SIZE
 	add	sp, s0, t0
 	la	t0, guest_vector
@@ -89,8 +92,7 @@ guest_report:
 fw_guest_resume:
 	j	fw_guest_wait
 
-/* The supervisor external interrupt (scause 9): one claim, reported before the next
- * interrupt is taken. instret is read second so the
+/* The supervisor external interrupt (scause 9). instret is read second so the
  * blocked-path count ends as close to the vector as a free register allows. */
 	.balign	4
 guest_vector:
@@ -111,12 +113,16 @@ guest_vector:
 	sd	t1, GUEST_CLAIMS(s0)
 	li	t1, 1
 	sd	t1, GUEST_PENDING(s0)
-	ld	t1, 0(sp)
-	addi	sp, sp, 16
-	/* Return masked: the next interrupt waits until this claim is reported (the
-	 * report unmasks), or it would overwrite GUEST_ID before HS has read it. */
+	/* One at a time: return masked, so the next interrupt waits until this claim
+	 * is reported (the report unmasks); it would overwrite GUEST_ID before HS has
+	 * read it. */
+	ld	t0, GUEST_ONE_AT_A_TIME(s0)
+	beqz	t0, 1f
 	li	t0, SSTATUS_SPIE
 	csrc	sstatus, t0
+1:
+	ld	t1, 0(sp)
+	addi	sp, sp, 16
 	csrr	t0, sscratch
 	sret
 

@@ -531,7 +531,8 @@ static bool sender_finished(void *arg)
 
 static void host(struct fw_hart *self)
 {
-	const uint64_t args[3] = { OC_EIE, 0, GUEST_RAM_GPA };
+	/* Identities 1..7, one interrupt at a time (several are pending at once). */
+	const uint64_t args[3] = { OC_EIE, 1, GUEST_RAM_GPA };
 	bool ok = true;
 
 	for (unsigned i = 0; i < OC_VCPUS && ok; i++) {
