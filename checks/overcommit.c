@@ -65,7 +65,10 @@ struct oc_vcpu {
 	_Atomic uint32_t sent, claimed;
 	/* The host's redirect asks for one more MSI now (release/acquire). */
 	_Atomic uint32_t want_one;
-	/* 1 while its guest runs (not while blocked): a burst waits for it to sleep. */
+	/* 1 while its guest runs (not while blocked): a burst waits for it to sleep.
+	 * Only pacing, not correctness: 0 is stored with release (the sender's acquire
+	 * then sees the vCPU armed or flagged blocked), 1 relaxed (a stale 0 only sends
+	 * a burst early). */
 	_Atomic uint32_t running;
 	/* 1 while blocked on its software file: the sender's doorbell clears it and
 	 * kicks the host (seq_cst on both sides, see sw_block()). */
@@ -254,11 +257,12 @@ static void switch_in(struct fw_hart *self, struct oc_vcpu *v)
 
 /*
  * A virtual-instruction exception (scause 22) of @v's guest: its sireg or stopei
- * access with VGEIN = 0 (AIA 2.3: "when hstatus.VGEIN is zero ... attempts from
- * VS-mode to access sireg (really vsireg) for siselect 0x70..0xFF, or stopei (really
- * vstopei), raise a virtual instruction exception"). Emulated on its software file:
- * the old value into rd, the write (if any) applied, sepc past the instruction.
- * Returns false for anything else.
+ * access with VGEIN = 0. AIA §2.3 (Hypervisor and VS CSRs): the registers 0x70..0xFF
+ * are accessible only when VGEIN is an implemented guest external interrupt, else
+ * inaccessible, and a VS-mode access to sireg (really vsireg) selecting an
+ * inaccessible register, or to stopei (really vstopei), raises a virtual instruction
+ * exception. Emulated on its software file: the old value into rd, the write (if
+ * any) applied, sepc past the instruction. Returns false for anything else.
  */
 static bool emulate_csr(struct oc_vcpu *v, uint32_t insn)
 {
@@ -299,10 +303,12 @@ static bool emulate_csr(struct oc_vcpu *v, uint32_t insn)
 	return true;
 }
 
-/* hvip.VSEIP for a vCPU on its software file: the file's top interrupt as the IMSIC's
- * would raise it (AIA 3.8, delivered through hvip per AIA 6.3.2); 0 on a line, where
- * the guest file drives VSEIP itself. Before every entry and after every emulated
- * access, since a claim or an eie write changes it. */
+/* hvip.VSEIP for a vCPU on its software file: what its guest file would signal (AIA
+ * §3.10: eidelivery on and an enabled identity pending under the threshold). The H
+ * extension makes VSEIP the OR of hvip.VSEIP and hgeip[VGEIN], and VGEIN = 0 selects
+ * no file, so hvip is the whole of it; 0 on a line, where the guest file drives VSEIP
+ * itself. Before every entry, so also after each emulated access (a claim or an eie
+ * write changes it) and after the sender's kick. */
 static void set_vseip(struct oc_vcpu *v)
 {
 	bool on = !v->vcpu.line.line && hgei_swfile_vseip(&v->sw);
