@@ -563,11 +563,14 @@ static void host(struct fw_hart *self)
 		ok = run(self, &oc.v[i], none_outstanding);
 		fw_vcpu_put(&oc.v[i].vcpu);
 	}
+	/* The hart as the vCPUs found it: no guest state, no VS interrupt, VGEIN 0 (the
+	 * last line run on is freed). */
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HGATP, 0);
 	fw_gstage_fence();
 	csr_clear(CSR_HIDELEG, HIDELEG_VSEI);
 	csr_clear(CSR_HIE, HIE_VSEIE);
+	csr_write(CSR_HSTATUS, csr_read(CSR_HSTATUS) & ~HGEI_HSTATUS_VGEIN_MASK);
 	sbi_set_timer(UINT64_MAX);
 	if (!ok) {
 		atomic_store_explicit(&oc.stop_sending, 1, memory_order_release);
