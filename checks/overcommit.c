@@ -721,7 +721,9 @@ static void overcommit_report(struct fw_stage_tally *t)
 	for (unsigned i = 0; i < OC_VCPUS; i++) {
 		uint32_t s = atomic_load(&oc.v[i].sent), c = atomic_load(&oc.v[i].claimed);
 
-		failed += s != c || atomic_load(&oc.v[i].outstanding) || !oc.v[i].ready;
+		/* A wake naming another hart or line is lib/hgei's dispatch gone wrong. */
+		failed += s != c || atomic_load(&oc.v[i].outstanding) || !oc.v[i].ready ||
+			  oc.v[i].vcpu.wake_misrouted;
 		sent += s;
 		claimed += c;
 	}
