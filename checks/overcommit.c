@@ -729,12 +729,13 @@ static void overcommit_report(struct fw_stage_tally *t)
 	}
 	/* With lines: every run on one, a promote per switch onto a taken hart (one per
 	 * vCPU when it has a line each) and as many demotes; without: every run on a
-	 * software file, its accesses emulated. */
+	 * software file, its accesses emulated. Either way a vCPU that ran dry blocked
+	 * and was woken (the sender's bursts wait for that: see owed()). */
 	failed += misclaimed || oc.turns != OC_TURNS || sent < OC_TURNS ||
 		  (hw ? oc.hw_runs != OC_TURNS || oc.sw_runs || oc.promotes != want_promotes ||
-				oc.demotes != oc.promotes
+				oc.demotes != oc.promotes || !oc.hw_wakes
 		      : oc.sw_runs != OC_TURNS || oc.hw_runs || oc.promotes || oc.demotes ||
-				!oc.emulated);
+				!oc.emulated || !atomic_load(&oc.sw_wakes));
 	fw_printf("overcommit: hart=%u lines=%d sender=%u vcpus=%u turns=%u hw_runs=%u "
 		  "sw_runs=%u promotes=%u demotes=%u msis_sent=%u claimed=%u forwarded=%u "
 		  "misclaimed=%u spurious=%u emulated=%u stval_insns=%u hw_wakes=%u "
