@@ -495,7 +495,7 @@ static uint32_t turn_start;
 /* The turn's end: OC_TURN_CLAIMS MSIs claimed in it, and more outstanding. A vCPU
  * that claimed the last of a burst runs on into its wfi and blocks (the sender's next
  * burst waits for that), so the wake paths are taken on every topology. */
-static bool claimed_one(struct oc_vcpu *v)
+static bool turn_done(struct oc_vcpu *v)
 {
 	return atomic_load_explicit(&v->claimed, memory_order_relaxed) - turn_start >=
 		       OC_TURN_CLAIMS &&
@@ -507,7 +507,7 @@ static bool none_outstanding(struct oc_vcpu *v)
 	return !atomic_load_explicit(&v->outstanding, memory_order_acquire);
 }
 
-/* One turn of @v: a line if there is one, then it runs until claimed_one(). */
+/* One turn of @v: a line if there is one, then it runs until turn_done(). */
 static bool turn(struct fw_hart *self, struct oc_vcpu *v, unsigned t)
 {
 	bool ok;
@@ -520,7 +520,7 @@ static bool turn(struct fw_hart *self, struct oc_vcpu *v, unsigned t)
 	fw_vcpu_load(&v->vcpu);
 	turn_start = atomic_load_explicit(&v->claimed, memory_order_relaxed);
 	atomic_store_explicit(&v->running, 1, memory_order_relaxed);
-	ok = run(self, v, claimed_one);
+	ok = run(self, v, turn_done);
 	atomic_store_explicit(&v->running, 0, memory_order_release);
 	fw_vcpu_put(&v->vcpu);
 	v->last_run = t + 1;
