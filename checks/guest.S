@@ -25,7 +25,18 @@ fw_guest_start:
 /* a0, a1: identities to enable; a2: the data page. */
 	.globl	fw_guest_entry
 fw_guest_entry:
+	li	t1, 1
+	sll	t2, t1, a0
+	sll	t3, t1, a1
+	or	a0, t2, t3
+	li	a1, 0
+/* a0: the eie0 mask to enable; a1: 1 to take one interrupt at a time (each claim
+ * reported before the next interrupt: the overcommit stage, several MSIs pending);
+ * a2: the data page. */
+	.globl	fw_guest_entry_eie
+fw_guest_entry_eie:
 	mv	s0, a2
+	sd	a1, GUEST_ONE_AT_A_TIME(s0)
 	li	t0, GUEST_PAGE_SIZE
 	add	sp, s0, t0
 	la	t0, guest_vector
@@ -37,12 +48,9 @@ fw_guest_entry:
 	li	t0, HGEI_VS_EITHRESHOLD	/* eithreshold = 0: every identity */
 	csrw	CSR_SISELECT, t0
 	csrw	CSR_SIREG, zero
-	sll	t2, t1, a0
-	sll	t3, t1, a1
-	or	t2, t2, t3
-	li	t0, HGEI_VS_EIE0		/* eie0: the two identities */
+	li	t0, HGEI_VS_EIE0		/* eie0: the identities */
 	csrw	CSR_SISELECT, t0
-	csrw	CSR_SIREG, t2
+	csrw	CSR_SIREG, a0
 	li	t0, HGEI_VS_EIDELIVERY	/* read back what reached the file */
 	csrw	CSR_SISELECT, t0
 	csrr	a0, CSR_SIREG
@@ -105,6 +113,14 @@ guest_vector:
 	sd	t1, GUEST_CLAIMS(s0)
 	li	t1, 1
 	sd	t1, GUEST_PENDING(s0)
+	/* One at a time: return masked, so the next interrupt waits until this claim
+	 * is reported (the report unmasks); it would overwrite GUEST_ID before HS has
+	 * read it. */
+	ld	t0, GUEST_ONE_AT_A_TIME(s0)
+	beqz	t0, 1f
+	li	t0, SSTATUS_SPIE
+	csrc	sstatus, t0
+1:
 	ld	t1, 0(sp)
 	addi	sp, sp, 16
 	csrr	t0, sscratch

@@ -22,11 +22,14 @@
 #define GUEST_SCAUSE		32	/* scause the guest saw for it */
 #define GUEST_INSTRET		40	/* instret read at the vector's second instruction */
 #define GUEST_PENDING		48	/* a claim not yet reported to HS */
+#define GUEST_ONE_AT_A_TIME	56	/* entry's a1 (fw_guest_entry_eie): the vector
+					 * returns masked until the claim is reported */
 
 /* Ecalls to HS (a7 = call, args in a0..a3); HS sees scause 10. */
 #define GUEST_CALL_READY	1	/* a0 = eidelivery, a1 = eie0 as the guest reads them */
 #define GUEST_CALL_CLAIMED	2	/* a0 = identity, a1 = sepc, a2 = scause, a3 = instret */
 
-/* Entry registers: a0, a1 = the two identities to enable, a2 = GUEST_RAM_GPA. */
+/* Entry registers: a0, a1 = the two identities to enable, a2 = GUEST_RAM_GPA.
+ * fw_guest_entry_eie: a0 = the eie0 mask, a1 = GUEST_ONE_AT_A_TIME, a2 = as above. */
 
 #endif

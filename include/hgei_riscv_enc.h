@@ -72,8 +72,11 @@
 #define CSR_VSSTATUS		0x200
 #define CSR_VSIE		0x204
 #define CSR_VSTVEC		0x205
+#define CSR_VSSCRATCH		0x240
 #define CSR_VSEPC		0x241
 #define CSR_VSCAUSE		0x242
+#define CSR_VSTVAL		0x243
+#define CSR_VSISELECT		HGEI_CSR_VSISELECT
 #define CSR_VSATP		0x280
 
 #define CSR_HSTATUS		HGEI_CSR_HSTATUS
@@ -127,9 +130,11 @@
 #define IRQ_SGEI		HGEI_IRQ_SGEI
 #define EXC_ECALL_S		9
 #define SCAUSE_VS_ECALL		10	/* ecall from VS-mode */
+#define SCAUSE_VIRT_INSN	22	/* virtual instruction (H extension) */
 
 /* ---- CSR fields ----------------------------------------------------------------- */
 #define SSTATUS_SIE		HGEI_SSTATUS_SIE
+#define SSTATUS_SPIE		(HGEI_UL(1) << 5)
 #define SSTATUS_SPP		(HGEI_UL(1) << 8)
 #define SIE_SSIE		(HGEI_UL(1) << IRQ_S_SOFT)
 #define SIE_STIE		(HGEI_UL(1) << IRQ_S_TIMER)

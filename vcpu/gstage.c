@@ -74,6 +74,24 @@ int fw_gstage_map(struct fw_gstage *gs, uint64_t gpa, uint64_t pa, uint64_t perm
 	return 0;
 }
 
+int fw_gstage_unmap(struct fw_gstage *gs, uint64_t gpa)
+{
+	uint64_t *pte = &gs->root[(gpa >> 30) & 0x7ff];
+
+	if ((gpa & 0xfff) || gpa >> GPA_BITS)
+		return -HGEI_EINVAL;
+	/* Walk only: a missing table or a leaf above 4 KiB is "not mapped" here. */
+	for (unsigned shift = 21; shift >= PAGE_SHIFT; shift -= 9) {
+		if ((*pte & (PTE_V | PTE_RWX)) != PTE_V)
+			return -HGEI_ENOENT;
+		pte = &table_of(*pte)[(gpa >> shift) & 0x1ff];
+	}
+	if (!(*pte & PTE_V))
+		return -HGEI_ENOENT;
+	*pte = 0;
+	return 0;
+}
+
 uint64_t fw_gstage_hgatp(const struct fw_gstage *gs, unsigned vmid)
 {
 	return (uint64_t)HGATP_SV39X4 << HGATP_MODE_SHIFT | (uint64_t)vmid << HGATP_VMID_SHIFT |

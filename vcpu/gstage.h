@@ -36,6 +36,14 @@ void fw_gstage_init(struct fw_gstage *gs, void *mem);
  */
 int fw_gstage_map(struct fw_gstage *gs, uint64_t gpa, uint64_t pa, uint64_t perm);
 
+/**
+ * Unmaps the 4 KiB guest page at @gpa (a later guest access to it faults, scause
+ * 20/21/23). Returns 0, -HGEI_EINVAL (unaligned) or -HGEI_ENOENT (not mapped). The
+ * caller issues fw_gstage_fence() before the guest runs again: a stale G-stage TLB
+ * entry would still reach the old page.
+ */
+int fw_gstage_unmap(struct fw_gstage *gs, uint64_t gpa);
+
 /** The hgatp value for these tables: Sv39x4, @vmid. */
 uint64_t fw_gstage_hgatp(const struct fw_gstage *gs, unsigned vmid);
 

@@ -70,7 +70,8 @@ static int map_guest(struct fw_vcpu *v)
 	if (!err)
 		err = fw_gstage_map(&v->gs, img->ram_gpa, (uintptr_t)v->ram,
 				    GSTAGE_R | GSTAGE_W);
-	if (!err)
+	/* No line (fw_vcpu_setup()): no IMSIC page until fw_vcpu_set_line(). */
+	if (!err && v->line.line)
 		err = fw_gstage_map(&v->gs, img->imsic_gpa, v->line.file_pa,
 				    GSTAGE_R | GSTAGE_W);
 	return err;
@@ -147,6 +148,86 @@ int fw_vcpu_create(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
 	return 0;
 }
 
+int fw_vcpu_setup(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
+		  const uint64_t args[3])
+{
+	int err;
+
+	if (!v->ram || !v->gs.root || !v->image)
+		return -HGEI_ENODEV;
+	v->owner = (struct fw_owner){ .wake = vcpu_wake };
+	v->host = self;
+	memset(&v->line, 0, sizeof(v->line));
+	err = map_guest(v);
+	if (err) {
+		fw_printf("vcpu: hart %u: G-stage map failed: %s\n", self->hartid,
+			  hgei_strerror(err));
+		return err;
+	}
+	memset(v->ram, 0, VCPU_PAGE_SIZE);
+	memset(&v->regs, 0, sizeof(v->regs));
+	memset(&v->vs, 0, sizeof(v->vs));
+	for (int i = 0; i < 3; i++)
+		v->regs.gpr[VCPU_REG_A0 + i] = args[i];
+	v->pc = entry;
+	v->wakes = v->wake_misrouted = 0;
+	return 0;
+}
+
+int fw_vcpu_set_line(struct fw_vcpu *v, const struct hgei_line *line)
+{
+	uint64_t gpa = v->image->imsic_gpa;
+	int err;
+
+	err = fw_gstage_unmap(&v->gs, gpa);
+	if (err == -HGEI_ENOENT)
+		err = 0;
+	if (line && line->line) {
+		if (!err)
+			err = fw_gstage_map(&v->gs, gpa, line->file_pa, GSTAGE_R | GSTAGE_W);
+		v->line = *line;
+	} else {
+		memset(&v->line, 0, sizeof(v->line));
+	}
+	/* The old translation must not outlive the change (QEMU flushes on every V
+	 * change anyway, see platform facts; hardware needs the fence). */
+	fw_gstage_fence();
+	return err;
+}
+
+void fw_vcpu_load(struct fw_vcpu *v)
+{
+	/* All vCPUs share VCPU_VMID: the fence drops the previous one's translations. */
+	csr_write(CSR_HGATP, fw_gstage_hgatp(&v->gs, VCPU_VMID));
+	fw_gstage_fence();
+	csr_write(CSR_HEDELEG, 0);
+	csr_set(CSR_HIDELEG, HIDELEG_VSEI);	/* before vsie: its SEIE is hie.VSEIE */
+	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HCOUNTEREN, HCOUNTEREN_CY_TM_IR);
+	csr_write(CSR_VSSTATUS, v->vs.vsstatus);
+	csr_write(CSR_VSIE, v->vs.vsie);
+	csr_write(CSR_VSTVEC, v->vs.vstvec);
+	csr_write(CSR_VSSCRATCH, v->vs.vsscratch);
+	csr_write(CSR_VSEPC, v->vs.vsepc);
+	csr_write(CSR_VSCAUSE, v->vs.vscause);
+	csr_write(CSR_VSTVAL, v->vs.vstval);
+	csr_write(CSR_VSATP, v->vs.vsatp);
+	csr_write(CSR_VSISELECT, v->vs.vsiselect);
+}
+
+void fw_vcpu_put(struct fw_vcpu *v)
+{
+	v->vs.vsstatus = csr_read(CSR_VSSTATUS);
+	v->vs.vsie = csr_read(CSR_VSIE);
+	v->vs.vstvec = csr_read(CSR_VSTVEC);
+	v->vs.vsscratch = csr_read(CSR_VSSCRATCH);
+	v->vs.vsepc = csr_read(CSR_VSEPC);
+	v->vs.vscause = csr_read(CSR_VSCAUSE);
+	v->vs.vstval = csr_read(CSR_VSTVAL);
+	v->vs.vsatp = csr_read(CSR_VSATP);
+	v->vs.vsiselect = csr_read(CSR_VSISELECT);
+}
+
 uint64_t fw_vcpu_run(struct fw_vcpu *v)
 {
 	uint64_t hstatus, cause;
@@ -155,7 +236,10 @@ uint64_t fw_vcpu_run(struct fw_vcpu *v)
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 	hstatus = csr_read(CSR_HSTATUS) &
 		  ~(HGEI_HSTATUS_VGEIN_MASK | HSTATUS_VTW | HSTATUS_VTSR | HSTATUS_VTVM);
-	csr_write(CSR_HSTATUS, hstatus | HSTATUS_SPV | v->line.hstatus_vgein);
+	/* line 0: VGEIN = 0, the guest's sireg 0x70..0xFF and stopei accesses trap
+	 * (virtual instruction, AIA 2.3) for the hypervisor to emulate. */
+	csr_write(CSR_HSTATUS, hstatus | HSTATUS_SPV | v->line.hstatus_vgein |
+				       (v->trap_wfi ? HSTATUS_VTW : 0));
 	/* SPP = 1 enters VS; SPP = 0 would enter VU, where the guest's CSR writes trap. */
 	csr_set(CSR_SSTATUS, SSTATUS_SPP);
 	csr_write(CSR_SEPC, v->pc);

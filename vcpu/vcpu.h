@@ -2,8 +2,12 @@
 /*
  * A minimal vCPU as a hypervisor would run one: a VS-mode guest on one HGEI line of
  * its hart (hstatus.VGEIN), its own G-stage tables, and the blocked path (line armed
- * while the vCPU is out, woken by lib/hgei's SGEI dispatch). One vCPU per hart at a
- * time; every function runs on the vCPU's hart.
+ * while the vCPU is out, woken by lib/hgei's SGEI dispatch). fw_vcpu_create() gives a
+ * vCPU a line for good, one vCPU per hart. For more vCPUs than lines (issue 17) a
+ * vCPU is set up without one (fw_vcpu_setup()), gets and loses lines as it is
+ * promoted and demoted (fw_vcpu_set_line()), and shares the hart with others in turn
+ * (fw_vcpu_load() / fw_vcpu_put() around its runs). Every function runs on the
+ * vCPU's hart.
  */
 #ifndef FW_VCPU_H
 #define FW_VCPU_H
@@ -35,6 +39,14 @@ struct fw_vcpu_image {
 	uint64_t ram_gpa, imsic_gpa;
 };
 
+/* The VS-mode CSRs a guest owns, kept while it is out so vCPUs can take turns on a
+ * hart (fw_vcpu_load() / fw_vcpu_put()). vsie's SEIE is hie.VSEIE while hideleg
+ * delegates VSEI (H extension, "Hypervisor Interrupt Registers"): it is per vCPU. */
+struct fw_vcpu_vs {
+	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
+	uint64_t vsiselect;		/* AIA 2.3: the guest's siselect, a real CSR */
+};
+
 struct fw_vcpu {
 	struct fw_owner owner;		/* lib/hgei's owner pointer; its wake hook finds us */
 	const struct fw_vcpu_image *image;
@@ -54,6 +66,8 @@ struct fw_vcpu {
 	uint64_t blocked_stvec;		/* stvec to put back when the wait ends */
 	uint64_t exit_stval, exit_htval; /* of the last exit */
 	uint64_t timer_at;		/* the HS timer fw_vcpu_wait() left armed */
+	struct fw_vcpu_vs vs;		/* while out (fw_vcpu_put) */
+	bool trap_wfi;			/* hstatus.VTW: the guest's wfi traps (scause 22) */
 };
 
 /** Boot hart, at boot: gives @v its guest @image, its G-stage memory and its guest
@@ -68,6 +82,30 @@ void fw_vcpu_prepare(struct fw_vcpu *v, const struct fw_vcpu_image *image,
  */
 int fw_vcpu_create(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
 		   const uint64_t args[3]);
+
+/**
+ * Sets @v up on @self without a line (hstatus.VGEIN = 0 when it runs): maps the
+ * guest's code and data page but no IMSIC page, resets its registers and VS state,
+ * and makes it start at @entry with a0..a2 = @args. Touches no CSR: fw_vcpu_load()
+ * does before each run. Returns 0 or the G-stage map's error.
+ */
+int fw_vcpu_setup(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
+		  const uint64_t args[3]);
+
+/**
+ * @v (out, set up by fw_vcpu_setup()) now holds @line (from hgei_promote()) or none
+ * (@line NULL or line 0, after hgei_demote()): maps the guest's IMSIC page onto the
+ * line's guest file, or unmaps it, and fences the G-stage. The next fw_vcpu_run()
+ * sets VGEIN from it. Returns 0 or the G-stage's error.
+ */
+int fw_vcpu_set_line(struct fw_vcpu *v, const struct hgei_line *line);
+
+/** Puts @v's G-stage, VS-mode CSRs and H delegation on this hart, hvip 0: before
+ * its runs when vCPUs take turns. */
+void fw_vcpu_load(struct fw_vcpu *v);
+
+/** Saves @v's VS-mode CSRs after its runs, so another vCPU can be loaded. */
+void fw_vcpu_put(struct fw_vcpu *v);
 
 /** Runs the guest until its next trap into HS; returns that scause. Interrupts are
  * left masked (sstatus.SIE = 0): the caller handles the exit, then unmasks. */

@@ -3,7 +3,8 @@
 # end the run with a clear failure (the HS-timer watchdog), not a hang; a guest stuck
 # in a loop of traps must be reported as one (vscause, vsepc, count); and under
 # QEMU -icount shift=0 the blocked path's instruction count, HS SGEI vector to the
-# guest's vector (sgei_to_guest), is printed for each hart.
+# guest's vector (sgei_to_guest), is printed for each hart. The overcommit stage's
+# emulated stopei and hvip.VSEIP, each broken on purpose, must fail that stage.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -57,6 +58,33 @@ if make --no-print-directory -s firmware BUILD="$loop" \
 else
 	fail "trap-loop guest: build failed, see $out/trap-loop-build.log"
 fi
+
+# The overcommit stage's emulation broken on purpose, on zeroline's software files:
+# an emulated stopei that leaves the identity pending (claimed again: misclaimed) and
+# hvip.VSEIP never set (no claim: its watchdog, 5 s here). Each must fail the stage.
+for flaw in NO_CLAIM NO_VSEIP; do
+	fb=$BUILD/oc-$flaw
+	case $flaw in
+	NO_CLAIM) want='claim of an identity not outstanding' ;;
+	NO_VSEIP) want='vCPU made no progress' ;;
+	esac
+	if make --no-print-directory -s firmware BUILD="$fb" \
+		FW_STAGES="selftest guest overcommit" FW_DEFS="-DFW_TEST_OC_$flaw -DFW_STALL_S=5" \
+		>"$out/oc-$flaw-build.log" 2>&1; then
+		tools/boot.sh --topology zeroline --boot sbi --fw "$fb/firmware.elf" \
+			>"$out/oc-$flaw.log" 2>&1
+		rc=$?
+		if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "^overcommit: hart 3: $want" "$out/oc-$flaw.log" &&
+		   grep -qE '^overcommit: hart=.* fail$' "$out/oc-$flaw.log" &&
+		   grep -q '^status: FAIL' "$out/oc-$flaw.log"; then
+			pass "overcommit with $flaw fails (exit $rc): $(grep -m1 "$want" "$out/oc-$flaw.log" | sed 's/^overcommit: //')"
+		else
+			fail "overcommit with $flaw: exit $rc, see $out/oc-$flaw.log"
+		fi
+	else
+		fail "overcommit with $flaw: build failed, see $out/oc-$flaw-build.log"
+	fi
+done
 
 # Instruction counts: under -icount every hart reads one global instret, so a hart's
 # count also holds what the other hart ran meanwhile; the smaller one is the cleaner.

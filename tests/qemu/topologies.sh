@@ -6,6 +6,7 @@
 # every self-test check passed, and QEMU's exit status 0. On every hart with a line the
 # guest stage must pass both paths (running guest, blocked vCPU) and its guest must
 # claim exactly the 2 MSIs sent to it; harts without lines must report it skipped.
+# The overcommit: line must pass (tests/qemu/overcommit.awk).
 # Prints one measurement line per topology and boot path: harts, lines, MSIs delivered,
 # guest deliveries, wall time of the whole QEMU run.
 set -uo pipefail
@@ -51,6 +52,9 @@ check_topology() {
 				if (n != smp) print "expected " smp " hart lines, got " n
 				if (!seen) print "no summary line"
 			}' "$log"
+		# The overcommit stage on the hart with the fewest lines (biglittle's little
+		# harts: 1, zeroline's last hart: 0), on both boot paths.
+		awk -v smp="$SMP" -f tests/qemu/overcommit.awk "$log"
 	)
 }
 
