@@ -19,12 +19,13 @@ FUZZ_OPTS	:= -workers=1 -jobs=1 -max_len=32768 -timeout=10 -rss_limit_mb=1024 \
 		   -print_final_stats=1
 .PHONY: fuzz fuzz-build fuzz-merge fuzz-replay
 
-$(FUZZ_DIR)/fdt-clang/%.o: $(LIBFDT_DIR)/%.c $(LIBFDT_DIR)/libfdt.h
+# On libfdt.h, not on the .c: the sources appear only when its rule has fetched them.
+$(FUZZ_DIR)/fdt-clang/%.o: $(LIBFDT_DIR)/libfdt.h
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_FDT_FLAGS) $(SAN_asan) -c -o $@ $<
-$(FUZZ_DIR)/fdt-gcc/%.o: $(LIBFDT_DIR)/%.c $(LIBFDT_DIR)/libfdt.h
+	$(CLANG) $(FUZZ_FDT_FLAGS) $(SAN_asan) -c -o $@ $(LIBFDT_DIR)/$*.c
+$(FUZZ_DIR)/fdt-gcc/%.o: $(LIBFDT_DIR)/libfdt.h
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(FUZZ_FDT_FLAGS) $(SAN_asan) -c -o $@ $<
+	$(HOST_CC) $(FUZZ_FDT_FLAGS) $(SAN_asan) -c -o $@ $(LIBFDT_DIR)/$*.c
 $(FUZZ_DIR)/fuzz_dt: $(FUZZ_DEPS) tests/fuzz/mutate_dt.c \
 		$(patsubst %.c,$(FUZZ_DIR)/fdt-clang/%.o,$(LIBFDT_SRCS))
 	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
