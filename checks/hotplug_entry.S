@@ -5,23 +5,15 @@
  * fw_secondary_entry. What it ran before is gone, so its stack starts over and its
  * TLS block is set up afresh from the template; then checks/hotplug.c takes it back.
  */
+#include "entry.h"
+
 #ifdef FW_HOTPLUG_CYCLES
 	.text
 	.globl fw_restart_entry
 fw_restart_entry:
-	.option push
-	.option norelax
-	la	gp, __global_pointer$
-	.option pop
-	csrw	sie, zero
-	ld	sp, 0(a1)
-	ld	tp, 8(a1)
-	mv	s0, a0
-	mv	s1, a1
-	mv	a0, tp
-	call	fw_tls_init
-	mv	a0, s0
-	mv	a1, s1
+	FW_ENTRY_GP
+	FW_ENTRY_HART_STACK
+	FW_ENTRY_TLS_INIT
 	call	fw_hotplug_rejoin
 1:	wfi
 	j	1b

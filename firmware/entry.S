@@ -4,14 +4,12 @@
  * fw_secondary_entry, secondary_entry.S): from OpenSBI (fw_dynamic) or mmode/;
  * a0 = hartid, a1 = DTB.
  */
+#include "entry.h"
+
 	.section .text.entry, "ax"
 	.globl _start
 _start:
-	.option push
-	.option norelax
-	la	gp, __global_pointer$
-	.option pop
-	csrw	sie, zero
+	FW_ENTRY_GP
 	la	sp, fw_boot_stack_top
 	la	t0, __bss_start
 	la	t1, __bss_end
@@ -20,12 +18,7 @@ _start:
 	addi	t0, t0, 8
 	j	1b
 2:	la	tp, fw_boot_tls
-	mv	s0, a0
-	mv	s1, a1
-	mv	a0, tp
-	call	fw_tls_init
-	mv	a0, s0
-	mv	a1, s1
+	FW_ENTRY_TLS_INIT
 	call	fw_boot_main
 3:	wfi
 	j	3b

@@ -4,16 +4,13 @@
  * a0 = hartid, a1 = its struct fw_hart (stack_top at 0, tls at 8), prepared by the
  * boot hart (boot.c), which hands this address to hart_start.
  */
+#include "entry.h"
+
 	.text
 	.globl fw_secondary_entry
 fw_secondary_entry:
-	.option push
-	.option norelax
-	la	gp, __global_pointer$
-	.option pop
-	csrw	sie, zero
-	ld	sp, 0(a1)
-	ld	tp, 8(a1)
+	FW_ENTRY_GP
+	FW_ENTRY_HART_STACK
 	call	fw_hart_main
 1:	wfi
 	j	1b
