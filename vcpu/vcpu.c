@@ -103,15 +103,35 @@ static int enter_hypervisor_state(struct fw_vcpu *v)
 	return 0;
 }
 
-int fw_vcpu_create(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
-		   const uint64_t args[3])
+/* What fw_vcpu_create() and fw_vcpu_setup() start with: prepared, owned by @self. */
+static int vcpu_begin(struct fw_vcpu *v, struct fw_hart *self)
 {
-	int err;
-
 	if (!v->ram || !v->gs.root || !v->image)
 		return -HGEI_ENODEV;
 	v->owner = (struct fw_owner){ .wake = vcpu_wake };
 	v->host = self;
+	return 0;
+}
+
+/* A fresh guest at @entry with a0..a2 = @args: data page, registers and VS state zeroed. */
+static void vcpu_start_at(struct fw_vcpu *v, uint64_t entry, const uint64_t args[3])
+{
+	memset(v->ram, 0, VCPU_PAGE_SIZE);
+	memset(&v->regs, 0, sizeof(v->regs));
+	memset(&v->vs, 0, sizeof(v->vs));
+	for (int i = 0; i < 3; i++)
+		v->regs.gpr[VCPU_REG_A0 + i] = args[i];
+	v->pc = entry;
+	v->wakes = v->wake_misrouted = 0;
+}
+
+int fw_vcpu_create(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
+		   const uint64_t args[3])
+{
+	int err = vcpu_begin(v, self);
+
+	if (err)
+		return err;
 	err = hgei_alloc(&self->hgei, &v->owner, &v->line);
 	if (err) {
 		fw_printf("vcpu: hart %u: no line: %s\n", self->hartid, hgei_strerror(err));
@@ -139,24 +159,17 @@ int fw_vcpu_create(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
 		memset(&v->line, 0, sizeof(v->line));
 		return err;
 	}
-	memset(v->ram, 0, VCPU_PAGE_SIZE);
-	memset(&v->regs, 0, sizeof(v->regs));
-	for (int i = 0; i < 3; i++)
-		v->regs.gpr[VCPU_REG_A0 + i] = args[i];
-	v->pc = entry;
-	v->wakes = v->wake_misrouted = 0;
+	vcpu_start_at(v, entry, args);
 	return 0;
 }
 
 int fw_vcpu_setup(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
 		  const uint64_t args[3])
 {
-	int err;
+	int err = vcpu_begin(v, self);
 
-	if (!v->ram || !v->gs.root || !v->image)
-		return -HGEI_ENODEV;
-	v->owner = (struct fw_owner){ .wake = vcpu_wake };
-	v->host = self;
+	if (err)
+		return err;
 	memset(&v->line, 0, sizeof(v->line));
 	err = map_guest(v);
 	if (err) {
@@ -164,13 +177,7 @@ int fw_vcpu_setup(struct fw_vcpu *v, struct fw_hart *self, uint64_t entry,
 			  hgei_strerror(err));
 		return err;
 	}
-	memset(v->ram, 0, VCPU_PAGE_SIZE);
-	memset(&v->regs, 0, sizeof(v->regs));
-	memset(&v->vs, 0, sizeof(v->vs));
-	for (int i = 0; i < 3; i++)
-		v->regs.gpr[VCPU_REG_A0 + i] = args[i];
-	v->pc = entry;
-	v->wakes = v->wake_misrouted = 0;
+	vcpu_start_at(v, entry, args);
 	return 0;
 }
 
