@@ -457,6 +457,14 @@ static bool run(struct fw_hart *self, struct oc_vcpu *v, bool (*done)(struct oc_
 			if (insn == INSN_WFI) {
 				c->pc += 4;
 				ok = block(self, v);
+				/* A guest that sleeps again at once (its interrupt never
+				 * reaches it) traps here, not at a slice end. */
+				if (ok && fw_watchdog_expired(&wd, atomic_load_explicit(
+							      &v->claimed, memory_order_relaxed))) {
+					oc_check(false, "vCPU made no progress",
+						 (unsigned long)c->pc);
+					ok = false;
+				}
 			} else if (!emulate_csr(v, insn)) {
 				oc_check(false, "guest instruction not emulated", insn);
 				ok = false;

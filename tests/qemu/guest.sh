@@ -66,7 +66,11 @@ for flaw in NO_CLAIM NO_VSEIP; do
 	fb=$BUILD/oc-$flaw
 	case $flaw in
 	NO_CLAIM) want='claim of an identity not outstanding' ;;
-	NO_VSEIP) want='vCPU made no progress' ;;
+	# No VSEIP: the host's watchdog (no claim) or the sender's (no vCPU ready for
+	# its next MSI, as no claim ever frees one) speaks first, whichever hart the host
+	# schedules sooner; seen both ways. The barrier after the stage may then end the
+	# run as FATAL before the report.
+	NO_VSEIP) want='vCPU made no progress|no vCPU ready for an MSI' ;;
 	esac
 	if make --no-print-directory -s firmware BUILD="$fb" \
 		FW_STAGES="selftest guest overcommit" FW_DEFS="-DFW_TEST_OC_$flaw -DFW_STALL_S=5" \
@@ -74,10 +78,12 @@ for flaw in NO_CLAIM NO_VSEIP; do
 		tools/boot.sh --topology zeroline --boot sbi --fw "$fb/firmware.elf" \
 			>"$out/oc-$flaw.log" 2>&1
 		rc=$?
-		if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "^overcommit: hart 3: $want" "$out/oc-$flaw.log" &&
-		   grep -qE '^overcommit: hart=.* fail$' "$out/oc-$flaw.log" &&
-		   grep -q '^status: FAIL' "$out/oc-$flaw.log"; then
-			pass "overcommit with $flaw fails (exit $rc): $(grep -m1 "$want" "$out/oc-$flaw.log" | sed 's/^overcommit: //')"
+		if [ $rc -ne 0 ] && [ $rc -ne 124 ] &&
+		   grep -qE "^overcommit: hart [0-9]+: ($want)" "$out/oc-$flaw.log" &&
+		   { { grep -qE '^overcommit: hart=.* fail$' "$out/oc-$flaw.log" &&
+		       grep -q '^status: FAIL' "$out/oc-$flaw.log"; } ||
+		     grep -q '^FATAL: ' "$out/oc-$flaw.log"; }; then
+			pass "overcommit with $flaw fails (exit $rc): $(grep -m1 -E "$want" "$out/oc-$flaw.log" | sed 's/^overcommit: //')"
 		else
 			fail "overcommit with $flaw: exit $rc, see $out/oc-$flaw.log"
 		fi
