@@ -95,6 +95,9 @@ run move-ltl-g3 move.pml pass "" "-DNFAIR=3 -DMEMLIM=1024" "-a -f -N g3 -m4000"
 run revoke revoke.pml pass "" "$safety" "-m2000"
 run flaw-revoke-snapshot revoke.pml counterexample "-DFLAW_REVOKE_SNAPSHOT" "$safety" "-m2000"
 run flaw-revoke-no-second-clear revoke.pml counterexample "-DFLAW_NO_SECOND_CLEAR" "$safety" "-m2000"
+# The drain move and demote share, against the old line changing hands (review).
+run drain drain.pml pass "" "$safety" "-m2000"
+run flaw-drain-foreign drain.pml counterexample "-DFLAW_DRAIN_FOREIGN" "$safety" "-m2000"
 # Promote/demote (issue 17): exhaustive, and each ordering flaw must be caught.
 run promote promote.pml pass "" "$safety" "-m2000"
 run promote-ltl-g3 promote.pml pass "" "-DNFAIR=3 -DMEMLIM=1024" "-a -f -N g3 -m4000"
