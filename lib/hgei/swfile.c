@@ -46,14 +46,16 @@ int hgei_swfile_init(struct hgei_swfile *f, unsigned nr_ids)
 	if (!f || nr_ids < HGEI_SWFILE_MIN_IDS || nr_ids > HGEI_SWFILE_MAX_IDS ||
 	    (nr_ids + 1) % 64)
 		return -HGEI_EINVAL;
+	/* Plain stores (hgei_arch_store): nothing runs on @f meanwhile, and GCC 12
+	 * turns atomic_init() into an amoswap.d per word (66 AMOs for nothing). */
 	for (unsigned w = 0; w < HGEI_VSFILE_MAX_WORDS; w++) {
-		atomic_init(&f->eip[w], 0);
-		atomic_init(&f->eie[w], 0);
+		hgei_arch_store(&f->eip[w], 0);
+		hgei_arch_store(&f->eie[w], 0);
 	}
 	/* AIA §3.4/§3.8.1: a guest file's state after reset is unspecified but valid;
 	 * we pick delivery off, threshold 0, as a hypervisor would set up a new file. */
-	atomic_init(&f->eidelivery, 0);
-	atomic_init(&f->eithreshold, 0);
+	hgei_arch_store(&f->eidelivery, 0);
+	hgei_arch_store(&f->eithreshold, 0);
 	f->nr_ids = nr_ids;
 	f->words = (nr_ids + 1) / 64;
 	f->promoted = 0;
